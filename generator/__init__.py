@@ -1,0 +1,3 @@
+"""answerkey: verified answer keys for deep-learning theory assignments."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,118 @@
+"""Command line: argument parsing and exit codes only (the work is in build.py)."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import AnswerkeyError, Problem, SpecError
+
+EXIT_OK, EXIT_BUILD, EXIT_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="answerkey", description="Verified answer keys (PDF, HTML, JSON) from YAML specs.")
+    parser.add_argument("--version", action="version", version=f"answerkey {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_set(p):
+        p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                       help="override one spec value, VALUE parsed as YAML (q4.at.x1=2)")
+
+    b = sub.add_parser("build", help="build the answer key and handout of each spec")
+    b.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: specs/*.yaml)")
+    b.add_argument("-o", "--output", default="output", metavar="DIR",
+                   help="output root; each spec goes to DIR/<spec-stem>/ (default: output)")
+    b.add_argument("--to", default="pdf,html,tex,json", metavar="FORMATS",
+                   help="comma-separated subset of pdf,html,tex,json (default: all)")
+    with_set(b)
+    s = sub.add_parser("solve", help="print the answers JSON of a spec (no rendering, no TeX)")
+    s.add_argument("spec", metavar="SPEC")
+    with_set(s)
+    c = sub.add_parser("check", help="validate specs and print every problem; builds nothing")
+    c.add_argument("specs", nargs="+", metavar="SPEC")
+    sub.add_parser("kinds", help="list the question kinds")
+    return parser
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise SpecError([Problem.usage(f"--to: unknown format '{bad[0] if bad else text}'; "
+                                       f"choose from {','.join(FORMATS)}")])
+    return wanted
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; errors propagate as AnswerkeyError."""
+    if args.command == "kinds":
+        from .kinds import KINDS
+
+        width = max(map(len, KINDS))
+        for name, module in sorted(KINDS.items()):
+            print(f"{name:<{width}}  {module.SUMMARY}")
+        return EXIT_OK
+    if args.command == "check":
+        from .build import load_specs
+
+        specs = load_specs(args.specs)
+        for spec in specs:
+            print(f"{spec.source}: ok ({len(spec.questions)} questions)")
+        return EXIT_OK
+    if args.command == "solve":
+        from .build import load_specs, solve_spec
+        from .render import render_json
+
+        spec = load_specs([args.spec], args.set)[0]
+        sys.stdout.write(render_json(spec, solve_spec(spec)))
+        return EXIT_OK
+    if args.command == "build":
+        from .build import build
+
+        formats = _formats(args.to)
+        specs = args.specs or sorted(glob.glob("specs/*.yaml"))
+        if not specs:
+            raise SpecError([Problem.usage("no SPEC given and no specs/*.yaml here")])
+        for folder in build(specs, Path(args.output), formats, args.set):
+            print(f"built {folder}/ ({', '.join(formats)})")
+        return EXIT_OK
+    raise AssertionError(args.command)  # argparse only allows the commands above
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `answerkey` console script."""
+    args = _parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so temporary folders are removed and output stays intact.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        return run(args)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INPUT
+    except AnswerkeyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: the previous output is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in answerkey, not in the user's input
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc} (a bug in answerkey; "
+              "run with --debug for the traceback)", file=sys.stderr)
+        return EXIT_BUILD

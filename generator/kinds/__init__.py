@@ -1,0 +1,24 @@
+"""Question kinds, one module each; adding a kind is one line in KINDS.
+
+A kind module defines:
+  NAME, SUMMARY      its spec name and the one-line description `answerkey kinds` prints
+  FIELDS             {key: schema.Field} of its own spec keys (common keys live in spec.py)
+  check(params, loc, ctx)   cross-field rules, reported through ctx like any other problem
+  solve(params) -> Solution          pure: the answers, the work shown, the figures wanted
+  verify(params, solution) -> [Check]   a second, independent computation of every answer;
+                                         raises VerificationError on any disagreement
+and two templates named after it: templates/latex/NAME.tex.j2 and templates/html/NAME.html.j2,
+each with the macros statement(q) and answer(q).
+"""
+
+from . import cnn_shapes, conv_design, convolution, text
+
+KINDS = {
+    module.NAME: module
+    for module in (
+        convolution,
+        cnn_shapes,
+        conv_design,
+        text,
+    )
+}

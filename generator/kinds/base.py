@@ -1,0 +1,51 @@
+"""What every question kind module provides, and the objects it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from ..schema import Ctx, Field, Loc
+
+
+@dataclass
+class Check:
+    """One independent verification that passed: what was checked, how, and the evidence."""
+
+    what: str
+    how: str
+    detail: str = ""
+
+
+@dataclass
+class Figure:
+    """A plot a kind asks for: a file stem and a pure function drawing onto a matplotlib Figure."""
+
+    name: str
+    draw: Callable[[Any], None]
+    width: float = 6.0  # inches
+    height: float = 3.2
+    caption: str = ""
+
+
+@dataclass
+class Solution:
+    """A solved question: `answers` go to answers.json; `work` is what the templates show."""
+
+    answers: dict
+    work: dict = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+
+
+class Kind(Protocol):
+    """The module interface of a question kind (see generator/kinds/__init__.py)."""
+
+    NAME: str
+    SUMMARY: str
+    FIELDS: dict[str, Field]
+
+    def check(self, params: dict, loc: Loc, ctx: Ctx) -> None: ...
+
+    def solve(self, params: dict) -> Solution: ...
+
+    def verify(self, params: dict, solution: Solution) -> list[Check]: ...

@@ -1,0 +1,148 @@
+"""`cnn_shapes`: a stack of conv / pooling layers, each output shape and parameter count worked out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import VerificationError
+from ..numeric.conv import conv_output_size, count_windows, effective_kernel
+from ..schema import INVALID, Bool, Choice, Field, Int, ListOf, NumberOrPair, Record, Tuple, pair
+from .base import Check, Solution
+
+NAME = "cnn_shapes"
+SUMMARY = "output shape, size and parameter count of each layer of a CNN (PyTorch's rules)"
+
+SIZE = Int(1, 1_000_000)
+SHAPE = Tuple((("channels", SIZE), ("height", SIZE), ("width", SIZE)))
+
+
+def _geometry(stride_default):
+    return {
+        "kernel": Field(NumberOrPair(Int(1, 100_000)), required=True),
+        "stride": Field(NumberOrPair(Int(1, 100_000)), default=stride_default),
+        "padding": Field(NumberOrPair(Int(0, 100_000)), default=0),
+        "dilation": Field(NumberOrPair(Int(1, 100_000)), default=1),
+    }
+
+
+LAYER_FIELDS = {
+    "conv": {"type": Field(Choice(("conv",))), "filters": Field(Int(1, 100_000), required=True),
+             **_geometry(1)},
+    "maxpool": {"type": Field(Choice(("maxpool",))), **_geometry(None),
+                "ceil_mode": Field(Bool(), default=False)},
+    "avgpool": {"type": Field(Choice(("avgpool",))), **_geometry(None),
+                "ceil_mode": Field(Bool(), default=False)},
+}
+
+
+class Layer(Record):
+    """A layer mapping, validated by the fields of its `type`."""
+
+    def __init__(self):
+        super().__init__({})
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, dict):
+            return self.wrong_type(value, loc, ctx)
+        kind = Choice(tuple(LAYER_FIELDS))(value.get("type"), loc.key("type"), ctx)
+        if kind is INVALID:
+            return INVALID
+        return Record(LAYER_FIELDS[kind]).check(value, loc, ctx)
+
+
+FIELDS = {
+    "input": Field(SHAPE, required=True),
+    "layers": Field(ListOf(Layer(), max_len=100), required=True),
+    "bias": Field(Bool(), default=True),
+}
+
+
+def _dims(layer: dict) -> list[dict]:
+    """Per dimension (height, width): k, s, p, d of a layer (pool stride defaults to kernel)."""
+    k = pair(layer["kernel"])
+    s = pair(layer["stride"] if layer["stride"] is not None else layer["kernel"])
+    p, d = pair(layer["padding"]), pair(layer["dilation"])
+    return [{"k": k[i], "s": s[i], "p": p[i], "d": d[i]} for i in range(2)]
+
+
+def check(params, loc, ctx) -> None:
+    """Every layer must fit its (padded) input; pooling padding at most half the kernel."""
+    c, h, w = params["input"]
+    for n, layer in enumerate(params["layers"]):
+        where = loc.key("layers").index(n)
+        ceil = layer.get("ceil_mode", False)
+        sizes = []
+        for axis, i, g in zip(("height", "width"), (h, w), _dims(layer)):
+            if layer["type"] != "conv" and g["p"] > g["k"] // 2:
+                ctx.error(where.key("padding"), f"pooling padding {g['p']} is more than half the "
+                          f"kernel {g['k']} (PyTorch refuses it)")
+                return
+            span = effective_kernel(g["k"], g["d"])
+            if span > i + 2 * g["p"]:
+                ctx.error(where, f"layer {n + 1} ({layer['type']}) is impossible: its {axis} "
+                          f"window of {span} is larger than the padded input of "
+                          f"{i + 2 * g['p']} ({i} + 2·{g['p']})")
+                return
+            sizes.append(conv_output_size(i, g["k"], g["s"], g["p"], g["d"], ceil))
+        c = layer["filters"] if layer["type"] == "conv" else c
+        h, w = sizes
+
+
+def solve(params: dict) -> Solution:
+    """Walk the stack: each layer's output shape, the division behind it, its parameters."""
+    shape = list(params["input"])
+    layers, total = [], 0
+    for layer in params["layers"]:
+        c_in, ceil = shape[0], layer.get("ceil_mode", False)
+        dims = []
+        for i, g in zip(shape[1:], _dims(layer)):
+            span = effective_kernel(g["k"], g["d"])
+            numerator = i + 2 * g["p"] - span
+            out = conv_output_size(i, g["k"], g["s"], g["p"], g["d"], ceil)
+            dims.append({**g, "i": i, "span": span, "numerator": numerator,
+                         "exact": numerator % g["s"] == 0, "out": out,
+                         "dropped": numerator % g["s"] if not ceil else 0})
+        if layer["type"] == "conv":
+            c_out = layer["filters"]
+            weights = c_in * dims[0]["k"] * dims[1]["k"] * c_out
+            biases = c_out if params["bias"] else 0
+        else:
+            c_out, weights, biases = c_in, 0, 0
+        out_shape = [c_out, dims[0]["out"], dims[1]["out"]]
+        total += weights + biases
+        layers.append({"type": layer["type"], "input": shape, "output": out_shape,
+                       "weights": weights, "biases": biases, "params": weights + biases,
+                       "size": out_shape[0] * out_shape[1] * out_shape[2],
+                       "filters": layer.get("filters"), "ceil_mode": ceil, "dims": dims})
+        shape = out_shape
+    answers = {
+        "layers": [{k: v for k, v in L.items() if k in ("type", "input", "output", "weights",
+                                                        "biases", "params")} for L in layers],
+        "output": shape, "size": shape[0] * shape[1] * shape[2], "total_params": total,
+        "last_layer_params": layers[-1]["params"],
+    }
+    return Solution(answers, {"layers": layers})
+
+
+def verify(params: dict, solution: Solution) -> list[Check]:
+    """Sliding-window counts on real arrays for every shape; weight arrays for every count."""
+    windows = 0
+    for n, (layer, L) in enumerate(zip(params["layers"], solution.work["layers"]), 1):
+        for axis, i, g, out in zip(("height", "width"), L["input"][1:], _dims(layer),
+                                   L["output"][1:]):
+            counted = count_windows(i, g["k"], g["s"], g["p"], g["d"], L["ceil_mode"])
+            if counted != out:
+                raise VerificationError(f"layer {n} {axis}: the formula gives {out}, "
+                                        f"sliding a window over the input gives {counted}")
+            windows += 1
+        if L["type"] == "conv":
+            k = pair(layer["kernel"])
+            shape = (L["filters"], L["input"][0], k[0], k[1])
+            weight = np.broadcast_to(np.zeros((), np.bool_), shape)  # a view: no memory
+            if weight.size != L["weights"]:
+                raise VerificationError(f"layer {n}: {L['weights']} weights by formula, "
+                                        f"{weight.size} in a weight array")
+    return [Check(f"{len(params['layers'])} layer shapes ({windows} dimensions)",
+                  "closed-form size = windows counted on a sliding-window view of a padded array"),
+            Check("parameter counts", "C_in·k_h·k_w·filters = size of a weight array "
+                  "(filters, C_in, k_h, k_w)")]

@@ -1,0 +1,153 @@
+"""`conv_design`: find every (k, s, p, d) that maps an input shape to an output shape."""
+
+from __future__ import annotations
+
+from ..errors import VerificationError
+from ..numeric.conv import conv_output_size, count_windows, effective_kernel
+from ..schema import Bool, Choice, Field, Int, ListOf, Record, Str, Tuple
+from .base import Check, Solution
+
+NAME = "conv_design"
+SUMMARY = "every square conv/pool configuration (k, s, p, d) mapping an input shape to an output"
+
+SIZE = Int(1, 100_000)
+SHAPE = Tuple((("channels", SIZE), ("height", SIZE), ("width", SIZE)))
+GIVEN = Record({name: Field(Int(lo, 100_000)) for name, lo in
+                (("k", 1), ("s", 1), ("p", 0), ("d", 1))})
+BOUNDS = Record({
+    "max_padding": Field(Int(0, 100_000)),  # default: half the effective kernel
+    "max_stride": Field(Int(1, 100_000)),  # default: the effective kernel
+    "max_kernel": Field(Int(1, 100_000)),  # effective kernel; default: the input size
+})
+PART = Record({
+    "label": Field(Str(max_len=40, multiline=False)),
+    "layer": Field(Choice(("conv", "pool")), default="conv"),
+    "input": Field(SHAPE, required=True),
+    "output": Field(SHAPE),
+    "given": Field(GIVEN, default={}),
+    "non_overlapping": Field(Bool(), default=False),
+    "filters": Field(Int(1, 100_000)),  # a conv part without `output`: its number of filters
+    "bounds": Field(BOUNDS, default={}),
+})
+FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True)}
+
+RULES = [
+    "padding at most half the effective kernel: p ≤ ⌊k'/2⌋, where k' = d(k−1)+1",
+    "stride at most the effective kernel (s ≤ k'), so no input row is skipped",
+    "a dilated kernel is at least 2 wide (d > 1 needs k ≥ 2)",
+    "the effective kernel is no wider than the input (k' ≤ i)",
+]
+PICK_RULE = ("exact division first (every input row and column is covered), then the smallest "
+             "kernel, then the smallest padding, then the largest stride, then the smallest dilation")
+
+
+def check(params, loc, ctx) -> None:
+    """Square windows only: the height and width of input and output must match."""
+    for n, part in enumerate(params["parts"]):
+        where = loc.key("parts").index(n)
+        if part["output"] is None:
+            if part["given"].get("k") is None:
+                ctx.error(where.key("given"), "without `output`, give at least the kernel k")
+            if part["layer"] == "conv" and part["filters"] is None:
+                ctx.error(where, "a conv part without `output` needs `filters`")
+            g = {"s": 1, "p": 0, "d": 1} | {k: v for k, v in part["given"].items() if v is not None}
+            if g.get("k") and effective_kernel(g["k"], g["d"]) > part["input"][1] + 2 * g["p"]:
+                ctx.error(where.key("given"), "the kernel is larger than the padded input")
+        for key in ("input", "output"):
+            shape = part[key]
+            if shape is not None and shape[1] != shape[2]:
+                ctx.error(where.key(key),
+                          f"only square shapes are supported, got {shape[1]}×{shape[2]}")
+        if part["non_overlapping"] and {"k", "s"} <= set(k for k, v in part["given"].items()
+                                                          if v is not None):
+            g = part["given"]
+            if g["k"] != g["s"]:
+                ctx.error(where.key("non_overlapping"),
+                          f"non-overlapping windows need s = k, but given k = {g['k']}, s = {g['s']}")
+
+
+def _candidates(i: int, o: int, part: dict):
+    """Every (k, s, p, d) within the bounds with output size o; s found by interval arithmetic."""
+    given = {k: v for k, v in part["given"].items() if v is not None}
+    bounds = part["bounds"]
+    span_max = bounds.get("max_kernel") or i
+    for d in [given["d"]] if "d" in given else range(1, max(span_max, 2)):
+        k_max = (span_max - 1) // d + 1
+        for k in [given["k"]] if "k" in given else range(2 if d > 1 else 1, k_max + 1):
+            span = effective_kernel(k, d)
+            if (d > 1 and k < 2) or span > span_max:
+                continue
+            p_max = bounds.get("max_padding")
+            p_max = span // 2 if p_max is None else p_max
+            for p in [given["p"]] if "p" in given else range(0, p_max + 1):
+                if p <= p_max:
+                    yield from _strides(i, o, k, p, d, span, part, given)
+
+
+def _strides(i, o, k, p, d, span, part, given):
+    numerator = i + 2 * p - span  # floor(numerator / s) must equal o - 1
+    s_max = part["bounds"].get("max_stride") or span
+    if part["non_overlapping"]:
+        options = [k]
+    elif "s" in given:
+        options = [given["s"]]
+    else:
+        low = numerator // o + 1  # s > numerator / o
+        high = numerator // (o - 1) if o > 1 else s_max  # s <= numerator / (o - 1)
+        options = range(max(low, 1), min(high, s_max) + 1)
+    for s in options:
+        if s <= s_max and numerator // s == o - 1:
+            yield {"k": k, "s": s, "p": p, "d": d, "exact": numerator % s == 0}
+
+
+def _pick(solutions: list) -> dict:
+    return min(solutions, key=lambda c: (not c["exact"], c["k"], c["p"], -c["s"], c["d"]))
+
+
+def solve(params: dict) -> Solution:
+    """Per part: all configurations and the picked one, or the output shape when none is asked."""
+    parts, shown = [], []
+    for n, part in enumerate(params["parts"]):
+        label = part["label"] or (f"({chr(97 + n)})" if n < 26 else str(n + 1))
+        c, i, _ = part["input"]
+        entry = {"label": label, "input": part["input"], "layer": part["layer"]}
+        info = {**entry, "given": {k: v for k, v in part["given"].items() if v is not None},
+                "non_overlapping": part["non_overlapping"], "find": part["output"] is not None}
+        if part["output"] is None:
+            g = {"k": 1, "s": None, "p": 0, "d": 1} | info["given"]
+            g["s"] = g["s"] or (g["k"] if part["layer"] == "pool" else 1)
+            o = conv_output_size(i, g["k"], g["s"], g["p"], g["d"])
+            channels = c if part["layer"] == "pool" else part["filters"]
+            entry.update(output=[channels, o, o], answer=g, solutions=[g])
+            info.update(entry, numerator=i + 2 * g["p"] - effective_kernel(g["k"], g["d"]),
+                        span=effective_kernel(g["k"], g["d"]))
+        else:
+            oc, o, _ = part["output"]
+            solutions = [] if part["layer"] == "pool" and oc != c else list(_candidates(i, o, part))
+            answer = _pick(solutions) if solutions else None
+            entry.update(output=part["output"],
+                         answer={k: answer[k] for k in "kspd"} if answer else None,
+                         solutions=[{k: s[k] for k in "kspd"} for s in solutions])
+            info.update(entry, all=solutions, picked=answer,
+                        channel_mismatch=part["layer"] == "pool" and oc != c)
+            if answer:
+                info.update(span=effective_kernel(answer["k"], answer["d"]),
+                            numerator=i + 2 * answer["p"] - effective_kernel(answer["k"], answer["d"]))
+        parts.append(entry)
+        shown.append(info)
+    return Solution({"parts": parts}, {"parts": shown, "rules": RULES, "pick_rule": PICK_RULE})
+
+
+def verify(params: dict, solution: Solution) -> list[Check]:
+    """Substitute every configuration back: sliding windows over a padded array give the output."""
+    count = 0
+    for part in solution.answers["parts"]:
+        i, target = part["input"][1], part["output"][1]
+        for sol in part["solutions"]:
+            got = count_windows(i, sol["k"], sol["s"], sol["p"], sol["d"])
+            if got != target:
+                raise VerificationError(f"part {part['label']}: k={sol['k']}, s={sol['s']}, "
+                                        f"p={sol['p']}, d={sol['d']} gives {got}, not {target}")
+            count += 1
+    return [Check(f"{count} configurations in {len(solution.answers['parts'])} parts",
+                  "each substituted back: windows counted on a padded array = the required output")]

@@ -1,0 +1,67 @@
+"""`convolution`: 1-D full / valid / same convolution or cross-correlation, every product shown."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import VerificationError
+from ..numeric.conv import convolve_terms
+from ..schema import Bool, Choice, Field, ListOf, Vector
+from .base import Check, Solution
+
+NAME = "convolution"
+SUMMARY = "1-D convolution (full, valid, same) or cross-correlation, each output as its sum of products"
+MODES = ("full", "valid", "same")
+FIELDS = {
+    "input": Field(Vector(max_len=2_000), required=True),
+    "kernel": Field(Vector(max_len=2_000), required=True),
+    "modes": Field(ListOf(Choice(MODES), max_len=3, unique=True), default=list(MODES)),
+    "flip": Field(Bool(), default=True),
+}
+
+
+def check(params, loc, ctx) -> None:
+    """No cross-field rules: a kernel longer than the input is answered (valid is empty)."""
+
+
+def solve(params: dict) -> Solution:
+    """Each requested mode by direct summation over the padded input."""
+    x, w, flip = params["input"], params["kernel"], params["flip"]
+    answers: dict = {"flipped_kernel": list(reversed(w)) if flip else list(w)}
+    modes = []
+    for mode in params["modes"]:
+        terms = convolve_terms(x, w, mode, flip)
+        answers[mode] = [row["value"] for row in terms["rows"]]
+        modes.append({"name": mode, **terms})
+    return Solution(answers, {"modes": modes, "n": len(x), "k": len(w)})
+
+
+def _numpy_reference(x: list, used: list, mode: str) -> np.ndarray:
+    # np.convolve flips the kernel it is given, so hand it the used kernel reversed.
+    full = np.convolve(np.asarray(x, float), np.asarray(used[::-1], float), "full")
+    n, k = len(x), len(used)
+    if mode == "full":
+        return full
+    if mode == "valid":
+        return full[k - 1 : n] if k <= n else full[:0]
+    return full[(k - 1) // 2 : (k - 1) // 2 + n]
+
+
+def verify(params: dict, solution: Solution) -> list[Check]:
+    """Direct summation against numpy.convolve for every mode."""
+    used = solution.answers["flipped_kernel"]
+    scale = max([1.0] + [abs(v) for v in params["input"]]) * max(
+        [1.0] + [abs(v) for v in params["kernel"]])
+    checks = []
+    for mode in params["modes"]:
+        mine = np.asarray(solution.answers[mode], float)
+        ref = _numpy_reference(params["input"], used, mode)
+        if mine.shape != ref.shape or not np.allclose(mine, ref, rtol=1e-12,
+                                                      atol=1e-12 * scale * len(used)):
+            raise VerificationError(
+                f"{mode} convolution: direct summation gives {mine.tolist()}, "
+                f"numpy.convolve gives {ref.tolist()}")
+        gap = float(np.max(np.abs(mine - ref))) if mine.size else 0.0
+        checks.append(Check(f"{mode} ({len(mine)} values)", "direct summation = numpy.convolve",
+                            f"largest difference {gap:.1e}"))
+    return checks

@@ -1,0 +1,27 @@
+"""`text`: a statement and a solution written by hand, for questions no solver covers."""
+
+from __future__ import annotations
+
+from ..schema import Field, RichText
+from .base import Check, Solution
+
+NAME = "text"
+SUMMARY = "a hand-written statement and solution (paragraphs, $inline$ and $$display$$ math)"
+FIELDS = {
+    "statement": Field(RichText(), required=True),
+    "solution": Field(RichText(), required=True),
+}
+
+
+def check(params, loc, ctx) -> None:
+    """The math of both texts was checked against the allowed vocabulary while validating."""
+
+
+def solve(params: dict) -> Solution:
+    """Nothing to compute: the solution is shown as written."""
+    return Solution({"solution": params["solution"]})
+
+
+def verify(params: dict, solution: Solution) -> list[Check]:
+    """Hand-written answers cannot be recomputed; the appendix says so."""
+    return [Check("hand-written solution", "not machine-checked (math vocabulary checked)")]

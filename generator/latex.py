@@ -1,0 +1,90 @@
+"""latexmk + pdflatex with safe flags; a LaTeX failure names the question it came from."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+
+PDFLATEX = ("pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error "
+            "%O %S")
+
+
+@dataclass
+class TexJob:
+    """One .tex file to compile, with the line span of each question in it."""
+
+    tex: Path
+    spans: list  # [(question id, first line, last line)]
+
+
+def latex_environment() -> dict:
+    """pdflatex may read only files below the working folder and write nowhere else."""
+    env = dict(os.environ)
+    env.update(openin_any="p", openout_any="p", shell_escape="f", TEXINPUTS=".:", max_print_line="1000")
+    if "SOURCE_DATE_EPOCH" in env:
+        env["FORCE_SOURCE_DATE"] = "1"  # reproducible PDF dates
+    return env
+
+
+def latexmk_command(tex_name: str) -> list[str]:
+    """The latexmk invocation used for every document (also by the benchmark)."""
+    return ["latexmk", "-pdf", "-silent", f"-pdflatex={PDFLATEX}", tex_name]
+
+
+def require_latexmk() -> None:
+    """A clear error when LaTeX is not installed."""
+    if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
+        raise BuildError("latexmk/pdflatex not found: run `make key` (installs the Debian TeX "
+                         "packages) or apt-get install latexmk texlive-latex-recommended "
+                         "texlive-fonts-recommended")
+
+
+def compile_all(jobs: list[TexJob], parallel: int = 2) -> None:
+    """Compile every job (concurrently); raise BuildError naming the question on failure."""
+    if not jobs:
+        return
+    require_latexmk()
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        errors = [e for e in pool.map(_compile, jobs) if e]
+    if errors:
+        raise BuildError("\n".join(errors))
+
+
+def _compile(job: TexJob) -> str | None:
+    proc = subprocess.run(latexmk_command(job.tex.name), cwd=job.tex.parent,
+                          env=latex_environment(), stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, errors="replace")
+    if proc.returncode == 0 and job.tex.with_suffix(".pdf").exists():
+        return None
+    log = job.tex.with_suffix(".log")
+    text = log.read_text(errors="replace") if log.exists() else proc.stdout + proc.stderr
+    return describe_failure(job, text)
+
+
+_ERROR = re.compile(r"^(?:\./)?[^:\n]*\.tex:(\d+): (.*)$", re.M)
+
+
+def describe_failure(job: TexJob, log: str) -> str:
+    """'answer-key.tex:123 (question q5): <error>' with the relevant log lines."""
+    m = _ERROR.search(log)
+    if not m:
+        bang = log.find("\n!")
+        excerpt = log[bang + 1 : bang + 600] if bang >= 0 else log[-600:]
+        return f"LaTeX failed on {job.tex.name}:\n" + _indent(excerpt)
+    line = int(m.group(1))
+    owner = next((qid for qid, first, last in job.spans if first <= line <= last), None)
+    where = f"question {owner}" if owner else "the document shell"
+    context = log[m.start() : m.start() + 800].splitlines()[:8]
+    return (f"LaTeX failed on {job.tex.name} line {line} ({where}): {m.group(2)}\n"
+            + _indent("\n".join(context)))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + s for s in text.strip().splitlines())

@@ -1,0 +1,73 @@
+"""The one place numbers are turned into text (LaTeX math, also fed to the MathML converter)."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+
+class MathText(str):
+    """Text that is already safe LaTeX math (and safe HTML: it has no markup characters)."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+def fmt(x, decimals: int) -> MathText:
+    """A number rounded to `decimals` for display: 5, 0.1111, -0.1535, 2.3 \\times 10^{-17}."""
+    if isinstance(x, bool):
+        raise TypeError("fmt() takes numbers, not booleans")
+    if isinstance(x, Integral):
+        return MathText(str(int(x)))
+    if not isinstance(x, Real):
+        raise TypeError(f"fmt() takes numbers, got {type(x).__name__}")
+    x = float(x)
+    if math.isnan(x):
+        return MathText(r"\mathrm{NaN}")
+    if math.isinf(x):
+        return MathText(r"\infty" if x > 0 else r"-\infty")
+    if x != 0 and abs(x) < 0.5 * 10.0**-decimals:
+        return sci(x)
+    if abs(x) >= 1e15:
+        return sci(x)
+    text = f"{x:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return MathText(text)
+
+
+def sci(x: float, digits: int = 3) -> MathText:
+    """Scientific notation for tiny or huge values: 2.22 \\times 10^{-16}."""
+    if x == 0:
+        return MathText("0")
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return MathText(f"{mantissa} \\times 10^{{{int(exponent)}}}")
+
+
+def fmt_vector(xs, decimals: int) -> MathText:
+    """[1, 2, 5] with every entry through fmt()."""
+    return MathText("[" + ", ".join(fmt(x, decimals) for x in xs) + "]")
+
+
+def json_number(x):
+    """float64 results for JSON: full precision; integral values as ints (exact below 2^53)."""
+    if isinstance(x, bool) or x is None or isinstance(x, (str, Integral)):
+        return int(x) if isinstance(x, Integral) and not isinstance(x, bool) else x
+    x = float(x)
+    if math.isfinite(x) and x.is_integer() and abs(x) < 2**53:
+        return int(x)
+    return x
+
+
+def json_tidy(value):
+    """Recursively apply json_number to lists, tuples and dicts (numpy scalars included)."""
+    if isinstance(value, dict):
+        return {str(k): json_tidy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_tidy(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return json_tidy(value.tolist())
+    return json_number(value)

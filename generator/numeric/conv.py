@@ -1,0 +1,68 @@
+"""Convolution arithmetic: 1-D convolution by direct summation and layer output sizes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def effective_kernel(k: int, d: int) -> int:
+    """The span of a dilated kernel: d(k-1)+1."""
+    return d * (k - 1) + 1
+
+
+def conv_output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
+                     ceil_mode: bool = False) -> int:
+    """PyTorch's output size: floor((i+2p-d(k-1)-1)/s)+1 (ceil, less a window in padding)."""
+    span = i + 2 * p - effective_kernel(k, d)
+    if span < 0:
+        return 0
+    if not ceil_mode:
+        return span // s + 1
+    out = -(-span // s) + 1
+    if (out - 1) * s >= i + p:  # the last window would start in the right padding
+        out -= 1
+    return out
+
+
+def count_windows(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
+                  ceil_mode: bool = False) -> int:
+    """Output size found by sliding a real window over a padded array (independent check)."""
+    span = effective_kernel(k, d)
+    extra = s - 1 if ceil_mode else 0  # ceil mode lets a last partial window hang over the end
+    padded = np.zeros(i + 2 * p + extra, dtype=np.int8)
+    if padded.size < span:
+        return 0
+    starts = np.arange(padded.size - span + 1)[::s]
+    starts = starts[: len(sliding_window_view(padded, span)[::s])]
+    if ceil_mode:  # PyTorch drops a window that would start in the right padding
+        starts = starts[(starts < i + p) & (starts <= i + 2 * p - 1)]
+    return int(len(starts))
+
+
+def convolve_terms(x: list, w: list, mode: str, flip: bool) -> dict:
+    """1-D convolution (flip) or cross-correlation by direct summation, with every product.
+
+    Returns the kernel as used, the padded input and, per output element, its (input, weight)
+    pairs and sum. Modes follow numpy: full n+k-1, valid n-k+1, same n (full[(k-1)//2:][:n]).
+    """
+    n, k = len(x), len(w)
+    used = list(reversed(w)) if flip else list(w)
+    if mode == "full":
+        left = right = k - 1
+    elif mode == "valid":
+        left = right = 0
+    else:  # same: the slice of full starting at (k-1)//2, i.e. k//2 zeros on the left
+        left, right = k // 2, (k - 1) // 2
+    padded = [0] * left + list(x) + [0] * right
+    count = len(padded) - k + 1
+    if mode == "same":
+        count = n
+    rows = []
+    for j in range(max(count, 0)):
+        window = padded[j : j + k]
+        pairs = list(zip(window, used))
+        rows.append({"pairs": pairs, "value": math.fsum(a * b for a, b in pairs)})
+    return {"kernel_used": used, "padded": padded, "left": left, "right": right, "rows": rows}

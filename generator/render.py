@@ -1,0 +1,225 @@
+"""Jinja2 environments for LaTeX and HTML, and the three renderings of a solved spec."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from latex2mathml.converter import convert as latex_to_mathml
+from markupsafe import Markup
+
+from . import __version__
+from .errors import BuildError
+from .escape import html_escape, latex_escape, split_rich
+from .numbers import MathText, fmt, fmt_vector, json_tidy
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class Latex(str):
+    """LaTeX source that is already safe to paste (escaped user text, generated markup)."""
+
+
+def _latex_finalize(value):
+    if isinstance(value, (Latex, MathText)):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise TypeError("a template printed a boolean")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise TypeError("a template printed a float without q.n(): numbers need formatting")
+    return latex_escape(str(value))
+
+
+def _html_finalize(value):
+    if hasattr(value, "__html__"):
+        return value
+    if isinstance(value, float):
+        raise TypeError("a template printed a float without q.n(): numbers need formatting")
+    return html_escape("" if value is None else str(value))
+
+
+def rich_latex(text: str) -> Latex:
+    """User text with $math$: text escaped, math kept (already checked by RichText)."""
+    out = []
+    for kind, body in split_rich(text):
+        if kind == "text":
+            paragraphs = re.split(r"\n\s*\n", body)
+            out.append("\n\n".join(latex_escape(p) for p in paragraphs))
+        else:
+            out.append(f"${body}$" if kind == "inline" else f"\\[{body}\\]")
+    return Latex("".join(out))
+
+
+def rich_html(text: str) -> Markup:
+    """User text with $math$: text escaped, math converted to MathML."""
+    out = []
+    for kind, body in split_rich(text):
+        if kind == "text":
+            paragraphs = re.split(r"\n\s*\n", body)
+            out.append("</p><p>".join(str(html_escape(p)) for p in paragraphs))
+        else:
+            out.append(mathml(body, display=kind == "display"))
+    return Markup("".join(out))
+
+
+@cache
+def mathml(tex: str, display: bool = False) -> str:
+    """LaTeX math -> MathML; a macro the converter does not know is a build error."""
+    try:
+        result = latex_to_mathml(tex, display="block" if display else "inline")
+    except Exception as exc:  # the converter raises many types on malformed input
+        raise BuildError(f"cannot convert math to MathML: {tex!r} ({exc})") from None
+    if "\\" in result:
+        bad = re.search(r"\\[A-Za-z]+|\\.", result)
+        raise BuildError(f"MathML converter does not know {bad.group(0) if bad else '?'} "
+                         f"in: {tex}")
+    return result
+
+
+_TEMPLATE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+
+
+def html_math_pass(page: str) -> str:
+    """Convert the templates' $...$ and $$...$$ to MathML (user '$' was escaped as &#36;)."""
+    return _TEMPLATE_MATH.sub(
+        lambda m: mathml(m.group(1), True) if m.group(1) is not None else mathml(m.group(2)), page)
+
+
+@cache
+def latex_env() -> jinja2.Environment:
+    """LaTeX templates: \\BLOCK{...}, \\VAR{...}; every printed string is escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "latex"),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        trim_blocks=True, lstrip_blocks=True, autoescape=False, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined, finalize=_latex_finalize,
+    )
+    env.filters["rich"] = rich_latex
+    env.filters["safe"] = Latex
+    return env
+
+
+@cache
+def html_env() -> jinja2.Environment:
+    """HTML templates: autoescaped, '$' escaped too; math written as $...$ in templates."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined, finalize=_html_finalize,
+    )
+    env.filters["rich"] = rich_html
+    return env
+
+
+@dataclass
+class QuestionView:
+    """What a kind template sees of one solved question."""
+
+    id: str
+    number: int
+    kind: str
+    title: str | None
+    points: object
+    points_label: str
+    statement: str | None
+    params: dict
+    answers: dict
+    work: dict
+    figures: list
+    decimals: int
+
+    def n(self, x) -> MathText:
+        """A number rounded for display (LaTeX math, also valid inside MathML conversion)."""
+        return fmt(x, self.decimals)
+
+    def np(self, x) -> MathText:
+        """A number for a product: negative values in parentheses, (-2)."""
+        text = fmt(x, self.decimals)
+        return MathText(f"({text})" if text.startswith("-") else text)
+
+    def vec(self, xs) -> MathText:
+        """A vector [a, b, c] of formatted numbers."""
+        return fmt_vector(xs, self.decimals)
+
+    def mat(self, rows) -> MathText:
+        """A bmatrix of formatted numbers."""
+        body = r" \\ ".join(" & ".join(self.n(x) for x in row) for row in rows)
+        return MathText(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
+
+
+def question_views(spec, results) -> list[QuestionView]:
+    """One view per solved question, in spec order."""
+    return [
+        QuestionView(q.id, q.number, q.kind.NAME, q.title, q.points, q.points_label,
+                     q.statement, q.params, r.solution.answers, r.solution.work,
+                     r.figure_names, q.decimals)
+        for q, r in ((r.question, r) for r in results)
+    ]
+
+
+def render_latex(spec, results, key: bool) -> tuple[str, list[tuple[str, int, int]]]:
+    """The key (key=True) or handout as LaTeX, and each question's (id, first, last) line."""
+    env = latex_env()
+    pieces, spans = [], []
+    line = 1 + env.get_template("document.tex.j2").render(
+        spec=spec, key=key, body=Latex("\0"), results=results, version=__version__,
+    ).split("\0")[0].count("\n")
+    for view, result in zip(question_views(spec, results), results):
+        module = env.get_template(f"{view.kind}.tex.j2").make_module({"key": key})
+        statement = rich_latex(view.statement) if view.statement else module.statement(view)
+        text = env.get_template("question.tex.j2").render(
+            q=view, key=key, statement=Latex(statement),
+            answer=Latex(module.answer(view)) if key else "", checks=result.checks)
+        spans.append((view.id, line, line + text.count("\n")))
+        line += text.count("\n")
+        pieces.append(text)
+    tex = env.get_template("document.tex.j2").render(
+        spec=spec, key=key, body=Latex("".join(pieces)), results=results, version=__version__)
+    return tex, spans
+
+
+def render_html(spec, results) -> str:
+    """The key as one static HTML page with MathML."""
+    env = html_env()
+    sections = []
+    for view, result in zip(question_views(spec, results), results):
+        module = env.get_template(f"{view.kind}.html.j2").make_module({"key": True})
+        statement = rich_html(view.statement) if view.statement else module.statement(view)
+        sections.append(env.get_template("question.html.j2").render(
+            q=view, statement=Markup(statement), answer=Markup(module.answer(view)),
+            checks=result.checks))
+    page = env.get_template("document.html.j2").render(
+        spec=spec, body=Markup("".join(sections)), results=results, version=__version__)
+    return html_math_pass(page)
+
+
+def render_json(spec, results) -> str:
+    """answers.json: every answer at full precision, with the parameters it was solved from."""
+    variant = None if spec.variant is None else {"index": spec.variant, "seed": spec.seed}
+    data = {
+        "title": spec.title,
+        "spec": spec.source,
+        "variant": variant,
+        "generator": {"name": "answerkey", "version": __version__},
+        "questions": {
+            r.question.id: {
+                "kind": r.question.kind.NAME,
+                "title": r.question.title,
+                "points": r.question.points,
+                "params": json_tidy(r.question.params),
+                "answers": json_tidy(r.solution.answers),
+            }
+            for r in results
+        },
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

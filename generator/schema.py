@@ -1,0 +1,361 @@
+"""Typed spec fields that validate themselves and collect every problem (never raise)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Location, Problem
+from .escape import rich_problems
+from .yamlsource import Marks
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()  # a value that failed validation (its problem is already recorded)
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a value is: its raw path in the YAML document and its dotted display name."""
+
+    path: tuple
+    name: str
+
+    def key(self, key: str) -> Loc:
+        return Loc(self.path + (key,), f"{self.name}.{key}" if self.name else key)
+
+    def index(self, i: int) -> Loc:
+        return Loc(self.path + (i,), f"{self.name}[{i}]")
+
+
+@dataclass
+class Ctx:
+    """Collects problems while validating; knows where every value came from."""
+
+    marks: Marks
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, loc: Loc, message: str, at_key: bool = False) -> Any:
+        """Record a problem at `loc`; returns INVALID so validators can `return ctx.error(...)`."""
+        self.problems.append(Problem(self.marks.locate(loc.path, loc.name, at_key), message))
+        return INVALID
+
+    def location(self, loc: Loc) -> Location:
+        return self.marks.locate(loc.path, loc.name)
+
+
+def show(value: Any) -> str:
+    """A short description of a YAML value for error messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, float) and not math.isfinite(value):
+        return {math.inf: ".inf", -math.inf: "-.inf"}.get(value, ".nan")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:20] + f"... ({len(text)} digits)"
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' when a close match exists, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Validator:
+    """Checks one value; returns it (possibly normalised) or INVALID after recording a problem."""
+
+    expects = "a value"
+
+    def __call__(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
+        return self.check(value, loc, ctx)
+
+    def check(self, value: Any, loc: Loc, ctx: Ctx) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def wrong_type(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
+        return ctx.error(loc, f"expected {self.expects}, got {show(value)}")
+
+
+@dataclass
+class Number(Validator):
+    """A finite number, optionally whole, with inclusive bounds (`gt` for a strict lower bound)."""
+
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    gt: float | None = None
+    max_abs: float = 1e12
+
+    @property
+    def expects(self) -> str:  # type: ignore[override]
+        return "a whole number" if self.integer else "a number"
+
+    def check(self, value, loc, ctx):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self.wrong_type(value, loc, ctx)
+        if isinstance(value, float) and not math.isfinite(value):
+            return ctx.error(loc, f"expected a finite number, got {show(value)}")
+        if abs(value) > self.max_abs:
+            return ctx.error(loc, f"{show(value)} is too large (at most {self.max_abs:g} in size)")
+        if self.integer:
+            if isinstance(value, float) and not value.is_integer():
+                return ctx.error(loc, f"expected a whole number, got {show(value)}")
+            value = int(value)
+        if self.min is not None and value < self.min:
+            return ctx.error(loc, f"must be at least {self.min:g}, got {show(value)}")
+        if self.gt is not None and value <= self.gt:
+            return ctx.error(loc, f"must be greater than {self.gt:g}, got {show(value)}")
+        if self.max is not None and value > self.max:
+            return ctx.error(loc, f"must be at most {self.max:g}, got {show(value)}")
+        return value
+
+
+def Int(min: float | None = None, max: float | None = None) -> Number:  # noqa: N802
+    """A whole number within inclusive bounds."""
+    return Number(min=min, max=max, integer=True)
+
+
+@dataclass
+class Bool(Validator):
+    expects = "true or false"
+
+    def check(self, value, loc, ctx):
+        return value if isinstance(value, bool) else self.wrong_type(value, loc, ctx)
+
+
+@dataclass
+class Str(Validator):
+    """Text; one line unless `multiline`."""
+
+    max_len: int = 20_000
+    multiline: bool = True
+    expects = "text"
+
+    def check(self, value, loc, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # `course: 6135` is meant as text
+        if not isinstance(value, str):
+            return self.wrong_type(value, loc, ctx)
+        if not value.strip():
+            return ctx.error(loc, "must not be empty")
+        if len(value) > self.max_len:
+            return ctx.error(loc, f"is too long ({len(value)} characters; at most {self.max_len})")
+        if not self.multiline and "\n" in value.strip():
+            return ctx.error(loc, "must be a single line")
+        return value
+
+
+@dataclass
+class Identifier(Validator):
+    """A name: a letter, then letters, digits, '_' or '-'."""
+
+    pattern: str = r"[A-Za-z][A-Za-z0-9_]*"
+    max_len: int = 32
+    expects = "a name"
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, str):
+            return self.wrong_type(value, loc, ctx)
+        if len(value) > self.max_len or not re.fullmatch(self.pattern, value):
+            return ctx.error(
+                loc, f"{show(value)} is not a valid name (a letter, then letters, digits or '_')"
+            )
+        return value
+
+
+@dataclass
+class Choice(Validator):
+    options: tuple
+
+    @property
+    def expects(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(str(o) for o in self.options)
+
+    def check(self, value, loc, ctx):
+        if isinstance(value, bool) or value not in self.options:
+            hint = did_you_mean(value, map(str, self.options)) if isinstance(value, str) else ""
+            return ctx.error(loc, f"expected {self.expects}, got {show(value)}{hint}")
+        return value
+
+
+@dataclass
+class ListOf(Validator):
+    """A list of items, with length bounds; `unique` forbids repeats."""
+
+    item: Validator
+    min_len: int = 1
+    max_len: int = 10_000
+    unique: bool = False
+
+    @property
+    def expects(self) -> str:  # type: ignore[override]
+        return f"a list of {self.item.expects.removeprefix('a ').removeprefix('an ')}s"
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, list):
+            return self.wrong_type(value, loc, ctx)
+        if len(value) < self.min_len:
+            if not value:
+                return ctx.error(loc, "must not be empty")
+            return ctx.error(loc, f"needs at least {self.min_len} entries, got {len(value)}")
+        if len(value) > self.max_len:
+            return ctx.error(loc, f"is too long ({len(value)} entries; at most {self.max_len})")
+        items = [self.item(v, loc.index(i), ctx) for i, v in enumerate(value)]
+        if INVALID in items:
+            return INVALID
+        if self.unique and len(set(map(repr, items))) != len(items):
+            return ctx.error(loc, "must not repeat an entry")
+        return items
+
+
+@dataclass
+class Vector(ListOf):
+    """A list of finite numbers."""
+
+    item: Validator = field(default_factory=Number)
+
+    expects = "a list of numbers"
+
+
+@dataclass
+class Tuple(Validator):
+    """A fixed-length list, each position with its own validator and name."""
+
+    items: tuple  # ((name, validator), ...)
+
+    @property
+    def expects(self) -> str:  # type: ignore[override]
+        return f"a list [{', '.join(n for n, _ in self.items)}]"
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, list) or len(value) != len(self.items):
+            return self.wrong_type(value, loc, ctx)
+        out = [v(x, loc.index(i), ctx) for i, ((_, v), x) in enumerate(zip(self.items, value))]
+        return INVALID if INVALID in out else out
+
+
+@dataclass
+class NumberOrPair(Validator):
+    """One whole number for both dimensions, or [height, width]; kept as written (see `pair`)."""
+
+    number: Number
+
+    @property
+    def expects(self) -> str:  # type: ignore[override]
+        return "a whole number or a list [height, width]"
+
+    def check(self, value, loc, ctx):
+        if isinstance(value, list):
+            if len(value) != 2:
+                return self.wrong_type(value, loc, ctx)
+            hw = [self.number(v, loc.index(i), ctx) for i, v in enumerate(value)]
+            return INVALID if INVALID in hw else hw
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self.wrong_type(value, loc, ctx)
+        return self.number(value, loc, ctx)
+
+
+@dataclass
+class OneOf(Validator):
+    """The first alternative whose type matches (a number or a list of numbers, say)."""
+
+    scalar: Validator
+    sequence: Validator
+
+    @property
+    def expects(self) -> str:  # type: ignore[override]
+        return f"{self.scalar.expects} or {self.sequence.expects}"
+
+    def check(self, value, loc, ctx):
+        return (self.sequence if isinstance(value, list) else self.scalar)(value, loc, ctx)
+
+
+@dataclass
+class Field:
+    """A named key of a mapping: its validator, whether it is required, its default."""
+
+    validator: Validator
+    required: bool = False
+    default: Any = None
+    doc: str = ""
+
+
+@dataclass
+class Record(Validator):
+    """A mapping with known keys; unknown keys are errors with a 'did you mean' hint."""
+
+    fields: dict
+    expects = "a mapping"
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, dict):
+            return self.wrong_type(value, loc, ctx)
+        out: dict = {}
+        for key in value:
+            if key not in self.fields:
+                ctx.error(loc.key(key), f"unknown key '{key}'{did_you_mean(key, self.fields)}",
+                          at_key=True)
+        for name, spec in self.fields.items():
+            if name in value:
+                out[name] = spec.validator(value[name], loc.key(name), ctx)
+            elif spec.required:
+                ctx.error(loc, f"missing required key '{name}'")
+                out[name] = INVALID
+            else:
+                out[name] = spec.default
+        return INVALID if any(v is INVALID for v in out.values()) else out
+
+
+@dataclass
+class MapOf(Validator):
+    """A mapping from names to values, e.g. variable -> number."""
+
+    value: Validator
+    key: Validator = field(default_factory=Identifier)
+    min_len: int = 1
+    max_len: int = 1_000
+    expects = "a mapping"
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, dict):
+            return self.wrong_type(value, loc, ctx)
+        if len(value) < self.min_len:
+            return ctx.error(loc, "must not be empty")
+        if len(value) > self.max_len:
+            return ctx.error(loc, f"has too many entries ({len(value)}; at most {self.max_len})")
+        out = {}
+        for k, v in value.items():
+            if self.key(k, loc.key(k), ctx) is not INVALID:
+                out[k] = self.value(v, loc.key(k), ctx)
+        return INVALID if len(out) != len(value) or INVALID in out.values() else out
+
+
+def pair(value) -> tuple:
+    """A NumberOrPair value as (height, width)."""
+    return tuple(value) if isinstance(value, list) else (value, value)
+
+
+@dataclass
+class RichText(Str):
+    """Text with $inline$ and $$display$$ math, restricted to the math vocabulary in escape.py."""
+
+    def check(self, value, loc, ctx):
+        value = super().check(value, loc, ctx)
+        if value is INVALID:
+            return INVALID
+        problems = rich_problems(value)
+        return ctx.error(loc, problems[0]) if problems else value

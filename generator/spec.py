@@ -1,0 +1,265 @@
+"""Spec files -> validated `Spec` objects; every problem in a run is collected and reported."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import randomize
+from .errors import Location, Problem, SpecError
+from .kinds import KINDS
+from .schema import (
+    INVALID,
+    Ctx,
+    Field,
+    Identifier,
+    Int,
+    ListOf,
+    Loc,
+    Number,
+    OneOf,
+    Record,
+    RichText,
+    Str,
+    Validator,
+    did_you_mean,
+    show,
+)
+from .yamlsource import Marks, load_yaml
+
+TOP_FIELDS = {
+    "title": Field(Str(max_len=300, multiline=False), required=True),
+    "subtitle": Field(Str(max_len=300, multiline=False)),
+    "course": Field(Str(max_len=200, multiline=False)),
+    "due": Field(Str(max_len=100, multiline=False)),
+    "author": Field(Str(max_len=300, multiline=False)),
+    "decimals": Field(Int(0, 15), default=4),
+    "seed": Field(Int(0, 2**63 - 1), default=0),
+    "questions": Field(ListOf(Record({}), max_len=200), required=True),  # checked one by one
+}
+
+POINTS = Number(min=0, max=1000)
+QUESTION_FIELDS = {
+    "id": Field(Identifier(pattern=r"[A-Za-z][A-Za-z0-9_-]*"), required=True),
+    "kind": Field(Str(), required=True),
+    "title": Field(Str(max_len=300, multiline=False)),
+    "points": Field(OneOf(POINTS, ListOf(POINTS, max_len=26))),
+    "statement": Field(RichText()),
+    "decimals": Field(Int(0, 15)),
+}
+
+
+@dataclass
+class Question:
+    """One validated question: common fields plus its kind's own `params`."""
+
+    id: str
+    number: int
+    kind: ModuleType
+    title: str | None
+    points: Any
+    statement: str | None
+    decimals: int
+    params: dict
+    loc: Loc
+    drawn: dict = field(default_factory=dict)  # values drawn from random specs, by field path
+
+    @property
+    def points_label(self) -> str:
+        """'6' or '4-4-6', as in the assignment's headings."""
+        pts = self.points if isinstance(self.points, list) else [self.points]
+        return "-".join(f"{p:g}" for p in pts) if self.points is not None else ""
+
+
+@dataclass
+class Spec:
+    """A validated assignment spec."""
+
+    source: str
+    title: str
+    subtitle: str | None
+    course: str | None
+    due: str | None
+    author: str | None
+    decimals: int
+    seed: int
+    questions: list[Question]
+    marks: Marks
+    variant: int | None = None
+
+    @property
+    def stem(self) -> str:
+        return Path(self.source).stem
+
+
+def load_spec(path: str | Path, overrides: list[str] = (), variant: int | None = None) -> Spec:
+    """Read and validate one spec file; raises SpecError listing every problem."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SpecError([Problem(Location(source), f"cannot read the spec: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"the file is not UTF-8 text (byte {exc.start})"
+        raise SpecError([Problem(Location(source), msg)]) from None
+    return parse_spec(text, source, overrides, variant)
+
+
+def parse_spec(text: str, source: str, overrides=(), variant: int | None = None) -> Spec:
+    """Validate spec text (with `--set` overrides applied); raises SpecError on any problem."""
+    data, marks, problems = load_yaml(text, source)
+    if problems:
+        raise SpecError(problems)
+    ctx = Ctx(marks)
+    if not isinstance(data, dict):
+        ctx.error(Loc((), ""), f"the spec must be a mapping of keys to values, got {show(data)}")
+        raise SpecError(ctx.problems)
+    for text_ in overrides:
+        apply_override(data, marks, text_, ctx)
+    if ctx.problems:
+        raise SpecError(ctx.problems)
+    spec = _validate(data, marks, ctx, variant)
+    if ctx.problems:
+        raise SpecError(ctx.problems)
+    return spec
+
+
+def _validate(data: dict, marks: Marks, ctx: Ctx, variant: int | None) -> Spec | None:
+    top = Record({k: v for k, v in TOP_FIELDS.items() if k != "questions"} | {
+        "questions": Field(_RawList(), required=True)})(data, Loc((), ""), ctx)
+    if top is INVALID:
+        seed = data.get("seed", 0) if isinstance(data.get("seed", 0), int) else 0
+        questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+        decimals = 4
+    else:
+        seed, questions, decimals = top["seed"], top["questions"], top["decimals"]
+    seen: dict[str, int] = {}
+    result = []
+    for i, raw in enumerate(questions):
+        q = _question(raw, i, seen, seed, variant, decimals, ctx)
+        if q is not None:
+            result.append(q)
+    if top is INVALID or ctx.problems:
+        return None
+    return Spec(marks.source, top["title"], top["subtitle"], top["course"], top["due"],
+                top["author"], top["decimals"], top["seed"], result, marks, variant)
+
+
+@dataclass
+class _RawList(Validator):
+    """The questions list: checked for shape here, each entry validated by `_question`."""
+
+    expects = "a list of questions"
+
+    def check(self, value, loc, ctx):
+        if not isinstance(value, list):
+            return self.wrong_type(value, loc, ctx)
+        if not value:
+            return ctx.error(loc, "must list at least one question")
+        if len(value) > 200:
+            return ctx.error(loc, f"has {len(value)} questions; at most 200 are allowed")
+        return value
+
+
+def _question(raw, i, seen, seed, variant, decimals, ctx) -> Question | None:
+    loc = Loc(("questions", i), f"questions[{i}]")
+    if not isinstance(raw, dict):
+        ctx.error(loc, f"expected a question (a mapping with id and kind), got {show(raw)}")
+        return None
+    qid = raw.get("id")
+    if isinstance(qid, str) and re.fullmatch(QUESTION_FIELDS["id"].validator.pattern, qid):
+        loc = Loc(loc.path, qid)
+        if qid in seen:
+            ctx.error(loc.key("id"), f"duplicate question id '{qid}' (also questions[{seen[qid]}])")
+        seen.setdefault(qid, i)
+    kind_name = raw.get("kind")
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        if "kind" not in raw:
+            ctx.error(loc, "missing required key 'kind'")
+        else:
+            hint = did_you_mean(kind_name, KINDS) if isinstance(kind_name, str) else ""
+            ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint}; "
+                      f"known kinds: {', '.join(sorted(KINDS))}")
+        return None
+    before = len(ctx.problems)
+    fields = QUESTION_FIELDS | kind.FIELDS
+    qid_for_draw = qid if isinstance(qid, str) else str(i)
+    resolved, drawn = randomize.resolve(raw, loc, ctx, seed, variant or 0, qid_for_draw)
+    if len(ctx.problems) > before:
+        return None
+    values = Record(fields)(resolved, loc, ctx)
+    if values is INVALID or len(ctx.problems) > before:
+        return None
+    params = {k: values[k] for k in kind.FIELDS}
+    kind.check(params, loc, ctx)
+    if len(ctx.problems) > before:
+        return None
+    return Question(values["id"], i + 1, kind, values["title"], values["points"],
+                    values["statement"], values["decimals"] if values["decimals"] is not None
+                    else decimals, params, loc, drawn)
+
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_override_path(path: str) -> list | None:
+    """'q7.parts[0].given.k' or 'q7.parts.0.given.k' -> ['q7', 'parts', 0, 'given', 'k']."""
+    if not path or not re.fullmatch(r"(?:[^.\[\]]+|\[\d+\])(?:\.?(?:[^.\[\]]+|\[\d+\]))*", path):
+        return None
+    segs: list = []
+    for name, index in _SEGMENT.findall(path):
+        segs.append(int(index) if index else int(name) if name.isdigit() else name)
+    return segs
+
+
+def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
+    """Apply one `--set PATH=VALUE` (VALUE parsed as YAML) to the raw spec data."""
+    where = f"--set {text}"
+
+    def fail(message: str) -> None:
+        ctx.problems.append(Problem(Location(where), message))
+
+    path_text, sep, value_text = text.partition("=")
+    segs = parse_override_path(path_text.strip())
+    if not sep or segs is None:
+        return fail("expected PATH=VALUE, e.g. --set q4.at.x1=2")
+    value, _, problems = load_yaml(value_text, where) if value_text.strip() else (None, None, [])
+    if problems:
+        return fail(f"the value is not valid YAML: {problems[0].message.removeprefix('invalid YAML: ')}")
+    if isinstance(segs[0], str) and segs[0] in TOP_FIELDS and segs[0] != "questions":
+        node, raw_path = data, []
+    else:
+        questions = data.get("questions")
+        ids = [q.get("id") for q in questions if isinstance(q, dict)] if isinstance(
+            questions, list) else []
+        if segs[0] not in ids:
+            return fail(f"no question or top-level key '{segs[0]}'{did_you_mean(str(segs[0]), ids)}")
+        index = ids.index(segs[0])
+        node, raw_path, segs = questions[index], ["questions", index], segs[1:]
+        if not segs:
+            return fail("give a field of the question, e.g. --set q4.at.x1=2")
+    for depth, seg in enumerate(segs):
+        last = depth == len(segs) - 1
+        shown = ".".join(str(s) for s in segs[: depth + 1])
+        if isinstance(node, dict) and isinstance(seg, str):
+            if last:
+                node[seg] = value
+            else:
+                node = node.setdefault(seg, {})
+        elif isinstance(node, list) and isinstance(seg, int):
+            if seg >= len(node):
+                return fail(f"'{shown}' is out of range (the list has {len(node)} entries)")
+            if last:
+                node[seg] = value
+            else:
+                node = node[seg]
+        else:
+            return fail(f"cannot set '{shown}': its parent is {show(node)}")
+        raw_path.append(seg)
+    marks.overrides[tuple(raw_path)] = where
