@@ -14,13 +14,29 @@ _LATEX_SPECIAL = {
 }
 
 
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+          "rho varsigma sigma tau upsilon phi chi psi omega").split()
+_UNICODE_MATH = {
+    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "×": r"\times", "·": r"\cdot",
+    "−": "-", "±": r"\pm", "→": r"\rightarrow", "←": r"\leftarrow", "⇒": r"\Rightarrow",
+    "∞": r"\infty", "∑": r"\sum", "∂": r"\partial", "∇": r"\nabla", "√": r"\surd",
+    "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil", "∈": r"\in",
+    **{chr(0x3B1 + i): "\\" + name for i, name in enumerate(_GREEK) if name != "omicron"},
+    **{chr(0x391 + i): "\\" + name.capitalize() for i, name in enumerate(_GREEK)
+       if name.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi",
+                                "Psi", "Omega")},
+}
+
+
 def _latex_char(ch: str) -> str:
     if ch in _LATEX_SPECIAL:
         return _LATEX_SPECIAL[ch]
+    if ch in _UNICODE_MATH:
+        return rf"\ensuremath{{{_UNICODE_MATH[ch]}}}"
     code = ord(ch)
     if code < 32 or code == 127:
         return ""
-    if code < 0x250 and code not in range(0x80, 0xA0):  # Latin-1 and Latin Extended: T1 + utf8
+    if code < 0x250 and code not in range(0x80, 0xA0) and ch not in "\xad":  # T1 + utf8 Latin
         return ch
     if ch in "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac":
         return ch

@@ -24,18 +24,21 @@ class Latex(str):
     """LaTeX source that is already safe to paste (escaped user text, generated markup)."""
 
 
-def _latex_finalize(value):
-    if isinstance(value, (Latex, MathText)):
-        return value
+def _latex_finalize(value) -> Markup:
+    # The LaTeX environment runs with autoescape on so that macro results and Markup pass
+    # through untouched; every other printed value is LaTeX-escaped here and marked safe, so
+    # HTML escaping never applies to LaTeX output.
+    if isinstance(value, (Latex, MathText, Markup)):
+        return Markup(value)
     if value is None:
-        return ""
+        return Markup("")
     if isinstance(value, bool):
         raise TypeError("a template printed a boolean")
     if isinstance(value, int):
-        return str(value)
+        return Markup(str(value))
     if isinstance(value, float):
         raise TypeError("a template printed a float without q.n(): numbers need formatting")
-    return latex_escape(str(value))
+    return Markup(latex_escape(str(value)))
 
 
 def _html_finalize(value):
@@ -95,17 +98,16 @@ def html_math_pass(page: str) -> str:
 
 @cache
 def latex_env() -> jinja2.Environment:
-    """LaTeX templates: \\BLOCK{...}, \\VAR{...}; every printed string is escaped."""
+    """LaTeX templates: \\BLOCK{...}, \\VAR{...}; every printed string is LaTeX-escaped."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "latex"),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
         comment_start_string=r"\#{", comment_end_string="}",
-        trim_blocks=True, lstrip_blocks=True, autoescape=False, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, autoescape=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_latex_finalize,
     )
     env.filters["rich"] = rich_latex
-    env.filters["safe"] = Latex
     return env
 
 

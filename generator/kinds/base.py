@@ -10,7 +10,7 @@ from ..schema import Ctx, Field, Loc
 
 @dataclass
 class Check:
-    """One independent verification that passed: what was checked, how, and the evidence."""
+    """One independent verification that passed: what, how, the evidence (text with $math$)."""
 
     what: str
     how: str

@@ -121,7 +121,8 @@ def solve(params: dict) -> Solution:
         "output": shape, "size": shape[0] * shape[1] * shape[2], "total_params": total,
         "last_layer_params": layers[-1]["params"],
     }
-    return Solution(answers, {"layers": layers})
+    c, h, w = params["input"]
+    return Solution(answers, {"layers": layers, "input_size": c * h * w})
 
 
 def verify(params: dict, solution: Solution) -> list[Check]:
@@ -144,5 +145,5 @@ def verify(params: dict, solution: Solution) -> list[Check]:
                                         f"{weight.size} in a weight array")
     return [Check(f"{len(params['layers'])} layer shapes ({windows} dimensions)",
                   "closed-form size = windows counted on a sliding-window view of a padded array"),
-            Check("parameter counts", "C_in·k_h·k_w·filters = size of a weight array "
-                  "(filters, C_in, k_h, k_w)")]
+            Check("parameter counts", r"$C_\text{in} k_h k_w \cdot \text{filters}$ = the size of "
+                  r"a weight array of shape $(\text{filters}, C_\text{in}, k_h, k_w)$")]

@@ -31,12 +31,13 @@ PART = Record({
 })
 FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True)}
 
-RULES = [
-    "padding at most half the effective kernel: p ≤ ⌊k'/2⌋, where k' = d(k−1)+1",
-    "stride at most the effective kernel (s ≤ k'), so no input row is skipped",
-    "a dilated kernel is at least 2 wide (d > 1 needs k ≥ 2)",
-    "the effective kernel is no wider than the input (k' ≤ i)",
+RULES = [  # text with $math$, shown in the documents
+    r"padding at most half the effective kernel: $p \le \lfloor k'/2 \rfloor$",
+    r"stride at most the effective kernel ($s \le k'$), so no input row is skipped",
+    r"a dilated kernel is at least 2 wide ($d > 1$ needs $k \ge 2$)",
+    r"the effective kernel is no wider than the input ($k' \le i$)",
 ]
+TABLE_LIMIT = 12  # configurations listed per part in the documents; answers.json has them all
 PICK_RULE = ("exact division first (every input row and column is covered), then the smallest "
              "kernel, then the smallest padding, then the largest stride, then the smallest dilation")
 
@@ -100,8 +101,9 @@ def _strides(i, o, k, p, d, span, part, given):
             yield {"k": k, "s": s, "p": p, "d": d, "exact": numerator % s == 0}
 
 
-def _pick(solutions: list) -> dict:
-    return min(solutions, key=lambda c: (not c["exact"], c["k"], c["p"], -c["s"], c["d"]))
+def _rank(solutions: list) -> list:
+    """Solutions in the order of PICK_RULE: the first one is the answer."""
+    return sorted(solutions, key=lambda c: (not c["exact"], c["k"], c["p"], -c["s"], c["d"]))
 
 
 def solve(params: dict) -> Solution:
@@ -119,20 +121,27 @@ def solve(params: dict) -> Solution:
             o = conv_output_size(i, g["k"], g["s"], g["p"], g["d"])
             channels = c if part["layer"] == "pool" else part["filters"]
             entry.update(output=[channels, o, o], answer=g, solutions=[g])
-            info.update(entry, numerator=i + 2 * g["p"] - effective_kernel(g["k"], g["d"]),
-                        span=effective_kernel(g["k"], g["d"]))
+            info.update(weights=c * g["k"] ** 2 * channels if part["layer"] == "conv" else 0,
+                        biases=channels if part["layer"] == "conv" else 0)
+            span = effective_kernel(g["k"], g["d"])
+            info.update(entry, span=span, calc={**g, "i": i, "numerator": i + 2 * g["p"] - span})
         else:
             oc, o, _ = part["output"]
-            solutions = [] if part["layer"] == "pool" and oc != c else list(_candidates(i, o, part))
-            answer = _pick(solutions) if solutions else None
+            mismatch = part["layer"] == "pool" and oc != c
+            solutions = [] if mismatch else _rank(list(_candidates(i, o, part)))
+            for sol in solutions:
+                sol["span"] = effective_kernel(sol["k"], sol["d"])
+            answer = solutions[0] if solutions else None
             entry.update(output=part["output"],
                          answer={k: answer[k] for k in "kspd"} if answer else None,
                          solutions=[{k: s[k] for k in "kspd"} for s in solutions])
-            info.update(entry, all=solutions, picked=answer,
-                        channel_mismatch=part["layer"] == "pool" and oc != c)
+            info.update(entry, all=solutions[:TABLE_LIMIT], count=len(solutions), picked=answer,
+                        channel_mismatch=mismatch)
             if answer:
-                info.update(span=effective_kernel(answer["k"], answer["d"]),
-                            numerator=i + 2 * answer["p"] - effective_kernel(answer["k"], answer["d"]))
+                span = answer["span"]
+                weights = c * answer["k"] ** 2 * oc if part["layer"] == "conv" else 0
+                info.update(span=span, weights=weights, biases=oc if part["layer"] == "conv" else 0,
+                            calc={**answer, "i": i, "numerator": i + 2 * answer["p"] - span})
         parts.append(entry)
         shown.append(info)
     return Solution({"parts": parts}, {"parts": shown, "rules": RULES, "pick_rule": PICK_RULE})

@@ -1,0 +1,35 @@
+# The few commands a person types. Each one sets up what it needs first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup key test snapshots bench fuzz lint clean
+
+# Python packages into .venv (re-done only when pyproject.toml changes) and TeX when missing.
+setup: $(STAMP)
+	@scripts/ensure-system.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+key: setup  ## the reference answer key into output/ift6135-a1/
+	$(BIN)/answerkey build specs/ift6135-a1.yaml
+
+test: setup  ## the whole suite
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m pytest -q
+
+snapshots: setup  ## rewrite the golden files in tests/snapshots/ (review the diff!)
+	$(BIN)/python -m pytest -q tests/test_snapshots.py --update-snapshots
+
+bench: setup  ## speed ratios measured in one run
+	$(BIN)/python bench/build.py
+
+fuzz: setup  ## longer property-based fuzzing than the suite runs
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k fuzz
+
+clean:
+	rm -rf output .pytest_cache .hypothesis

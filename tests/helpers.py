@@ -1,0 +1,44 @@
+"""Helpers for the tests: the CLI as a subprocess, spec parsing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWERKEY = Path(sys.executable).parent / "answerkey"
+
+
+def run_cli(*args, cwd=ROOT, env=None, timeout=120) -> subprocess.CompletedProcess:
+    """Run the installed `answerkey` console script."""
+    return subprocess.run([str(ANSWERKEY), *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def write_spec(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
+    """Write a dedented spec file and return its path."""
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def spec_problems(text: str, overrides=()) -> list[str]:
+    """The problems of a spec text as printed lines ([] when valid)."""
+    from generator.errors import SpecError
+    from generator.spec import parse_spec
+
+    try:
+        parse_spec(textwrap.dedent(text).lstrip("\n"), "s.yaml", overrides)
+    except SpecError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def params_of(text: str, qid: str | None = None) -> dict:
+    """The validated params of a question (the first one unless qid is given)."""
+    from generator.spec import parse_spec
+
+    spec = parse_spec(textwrap.dedent(text).lstrip("\n"), "s.yaml")
+    return next(q for q in spec.questions if qid in (None, q.id)).params

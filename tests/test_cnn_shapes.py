@@ -1,0 +1,119 @@
+"""cnn_shapes: the reference network, PyTorch's rules, and verification by sliding windows."""
+
+import pytest
+
+from generator.errors import VerificationError
+from generator.kinds import cnn_shapes
+from generator.numeric.conv import conv_output_size, count_windows
+
+from helpers import params_of, spec_problems
+
+REFERENCE = """
+title: t
+questions:
+  - id: q6
+    kind: cnn_shapes
+    input: [3, 256, 256]
+    bias: false
+    layers:
+      - {type: conv, filters: 64, kernel: 8, stride: 2, padding: 0}
+      - {type: maxpool, kernel: 5, stride: 5}
+      - {type: conv, filters: 128, kernel: 4, stride: 1, padding: 1}
+"""
+
+
+def test_reference_network():
+    params = params_of(REFERENCE)
+    a = cnn_shapes.solve(params).answers
+    assert [L["output"] for L in a["layers"]] == [[64, 125, 125], [64, 25, 25], [128, 24, 24]]
+    assert a["size"] == 73728 == 24 * 24 * 128
+    assert a["last_layer_params"] == 131072 == 64 * 4 * 4 * 128
+    assert a["layers"][1]["params"] == 0
+    assert a["total_params"] == 3 * 8 * 8 * 64 + 131072
+    assert len(cnn_shapes.verify(params, cnn_shapes.solve(params))) == 2
+
+
+def test_biases_counted_when_asked():
+    params = params_of(REFERENCE.replace("bias: false", "bias: true"))
+    a = cnn_shapes.solve(params).answers
+    assert a["last_layer_params"] == 131072 + 128
+    assert a["layers"][0]["biases"] == 64
+
+
+def test_rectangular_kernel_dilation_and_inexact_division():
+    params = params_of("""
+        title: t
+        questions:
+          - id: q
+            kind: cnn_shapes
+            input: [1, 28, 30]
+            layers:
+              - {type: conv, filters: 4, kernel: [3, 5], stride: 2, dilation: 2}
+    """)
+    s = cnn_shapes.solve(params)
+    # hand-checked: h = floor((28 - 2*(3-1) - 1)/2) + 1 = 12; w = floor((30 - 2*(5-1) - 1)/2) + 1 = 11
+    assert s.answers["output"] == [4, 12, 11]
+    assert s.answers["layers"][0]["weights"] == 1 * 3 * 5 * 4
+    dims = s.work["layers"][0]["dims"]
+    assert not dims[0]["exact"] and dims[0]["dropped"] == 1
+
+
+@pytest.mark.parametrize("i,k,s,p,d,ceil,expected", [
+    (7, 3, 2, 0, 1, True, 3),   # torch.nn.MaxPool1d(3, 2, ceil_mode=True)(7 values) -> 3
+    (8, 2, 2, 1, 1, True, 5),
+    (6, 3, 2, 1, 1, True, 4),
+    (5, 2, 2, 0, 1, True, 3),
+    (10, 3, 3, 0, 1, False, 3),
+    (10, 3, 3, 0, 1, True, 4),
+])
+def test_pytorch_ceil_mode(i, k, s, p, d, ceil, expected):
+    assert conv_output_size(i, k, s, p, d, ceil) == expected == count_windows(i, k, s, p, d, ceil)
+
+
+def test_impossible_layer_is_a_located_error():
+    problems = spec_problems("""
+        title: t
+        questions:
+          - id: q6
+            kind: cnn_shapes
+            input: [3, 8, 8]
+            layers:
+              - {type: conv, filters: 4, kernel: 5}
+              - {type: conv, filters: 4, kernel: 5}
+    """)
+    assert problems == ["s.yaml:8:9: q6.layers[1]: layer 2 (conv) is impossible: its height "
+                        "window of 5 is larger than the padded input of 4 (4 + 2·0)"]
+
+
+def test_unknown_layer_type_and_key():
+    problems = spec_problems("""
+        title: t
+        questions:
+          - id: q6
+            kind: cnn_shapes
+            input: [3, 8, 8]
+            layers:
+              - {type: convv, filters: 4, kernel: 3}
+              - {type: maxpool, kernel: 2, strid: 2}
+    """)
+    assert problems[0].startswith("s.yaml:7:16: q6.layers[0].type: expected one of conv, "
+                                  "maxpool, avgpool, got 'convv' (did you mean 'conv'?)")
+    assert problems[1] == ("s.yaml:8:36: q6.layers[1].strid: unknown key 'strid' "
+                           "(did you mean 'stride'?)")
+
+
+def test_pool_padding_more_than_half_kernel():
+    problems = spec_problems("""
+        title: t
+        questions:
+          - {id: q, kind: cnn_shapes, input: [1, 9, 9], layers: [{type: maxpool, kernel: 2, padding: 2}]}
+    """)
+    assert "pooling padding 2 is more than half the kernel 2" in problems[0]
+
+
+def test_verification_catches_a_wrong_shape():
+    params = params_of(REFERENCE)
+    s = cnn_shapes.solve(params)
+    s.work["layers"][2]["output"] = [128, 23, 23]
+    with pytest.raises(VerificationError, match="layer 3 height"):
+        cnn_shapes.verify(params, s)
