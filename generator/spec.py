@@ -244,6 +244,7 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
         node, raw_path, segs = questions[index], ["questions", index], segs[1:]
         if not segs:
             return fail("give a field of the question, e.g. --set q4.at.x1=2")
+    created = None  # the first mapping this override had to create, if any
     for depth, seg in enumerate(segs):
         last = depth == len(segs) - 1
         shown = ".".join(str(s) for s in segs[: depth + 1])
@@ -251,6 +252,8 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
             if last:
                 node[seg] = value
             else:
+                if seg not in node and created is None:
+                    created = tuple(raw_path) + (seg,)
                 node = node.setdefault(seg, {})
         elif isinstance(node, list) and isinstance(seg, int):
             if seg >= len(node):
@@ -262,4 +265,4 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
         else:
             return fail(f"cannot set '{shown}': its parent is {show(node)}")
         raw_path.append(seg)
-    marks.overrides[tuple(raw_path)] = where
+    marks.overrides[created or tuple(raw_path)] = where

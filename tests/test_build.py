@@ -1,0 +1,78 @@
+"""Whole builds: PDFs with Type 1 fonts, LaTeX errors named by question, atomic output."""
+
+import subprocess
+
+import pytest
+
+from helpers import run_cli, write_spec
+
+SPEC = """
+title: "Build test: 100% of $5 & more_{x}"
+questions:
+  - {id: q5, kind: convolution, input: [1, 2, 3, 4], kernel: [1, 0, 2]}
+  - id: notes
+    kind: text
+    statement: "Explain why $\\\\sigma(0) = 1/2$."
+    solution: "Because $$\\\\sigma(0) = \\\\frac{1}{1 + e^{0}} = \\\\frac{1}{2}.$$"
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("build")
+    spec = write_spec(tmp, SPEC, "demo.yaml")
+    result = run_cli("build", spec, "-o", tmp / "out")
+    assert result.returncode == 0, result.stderr
+    return tmp, spec, tmp / "out" / "demo"
+
+
+def test_all_outputs_exist(built):
+    _, _, out = built
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["answer-key.pdf", "answer-key.tex", "answers.json", "handout.pdf",
+                     "handout.tex", "index.html"]
+
+
+def test_pdf_fonts_are_all_type1(built):
+    _, _, out = built
+    for pdf in ("answer-key.pdf", "handout.pdf"):
+        fonts = subprocess.run(["pdffonts", out / pdf], capture_output=True, text=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(" Type 1 " in row for row in rows), fonts
+
+
+def test_pdf_shows_the_title_and_answers_but_handout_has_no_answers(built):
+    _, _, out = built
+    key = subprocess.run(["pdftotext", out / "answer-key.pdf", "-"], capture_output=True,
+                         text=True).stdout
+    handout = subprocess.run(["pdftotext", out / "handout.pdf", "-"], capture_output=True,
+                             text=True).stdout
+    assert "Build test: 100% of $5 & more_{x}" in key
+    assert "Answer." in key and "Verification" in key
+    assert "Answer." not in handout and "Verification" not in handout
+    assert "Question 2" in handout and "Explain why" in handout
+
+
+def test_latex_failure_names_the_question_and_keeps_previous_output(built):
+    tmp, spec, out = built
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = SPEC.replace("Because $$", "Because $$\\\\left(")
+    spec.write_text(broken.lstrip("\n"))
+    result = run_cli("build", spec, "-o", tmp / "out", "--to", "pdf")
+    spec.write_text(SPEC.lstrip("\n"))
+    assert result.returncode == 1
+    assert "LaTeX failed on answer-key.tex line" in result.stderr
+    assert "(question notes)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in (tmp / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_invalid_spec_keeps_previous_output(built):
+    tmp, spec, out = built
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    spec.write_text(SPEC.replace("[1, 0, 2]", "[]").lstrip("\n"))
+    result = run_cli("build", spec, "-o", tmp / "out")
+    spec.write_text(SPEC.lstrip("\n"))
+    assert result.returncode == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

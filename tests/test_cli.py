@@ -1,0 +1,92 @@
+"""The console script: commands, exit codes, one-line located errors, no tracebacks."""
+
+import json
+
+from helpers import ROOT, run_cli, write_spec
+
+CONV_SPEC = """
+title: Convolutions
+questions:
+  - {id: q5, kind: convolution, input: [1, 2, 3, 4], kernel: [1, 0, 2]}
+"""
+
+
+def test_kinds_lists_every_kind_with_a_description():
+    result = run_cli("kinds")
+    assert result.returncode == 0
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    for kind in ("convolution", "cnn_shapes", "conv_design", "text"):
+        assert kind in names
+
+
+def test_python_m_generator_is_the_same_command():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "generator", "kinds"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "convolution" in result.stdout
+
+
+def test_check_ok_and_bad(tmp_path):
+    good = write_spec(tmp_path, CONV_SPEC, "good.yaml")
+    bad = write_spec(tmp_path, CONV_SPEC.replace("[1, 0, 2]", "three").replace(
+        "title: Convolutions", "title: C\ndecimal: 3"), "bad.yaml")
+    assert run_cli("check", good).returncode == 0
+    result = run_cli("check", good, bad)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{bad}:2:1: decimal: unknown key 'decimal' (did you mean 'decimals'?)",
+        f"{bad}:4:62: q5.kernel: expected a list of numbers, got 'three'",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_solve_prints_answers_json(tmp_path):
+    spec = write_spec(tmp_path, CONV_SPEC)
+    result = run_cli("solve", spec)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["spec"] == str(spec) and data["variant"] is None
+    q5 = data["questions"]["q5"]
+    assert q5["answers"]["full"] == [1, 2, 5, 8, 6, 8]
+    assert q5["params"] == {"input": [1, 2, 3, 4], "kernel": [1, 0, 2],
+                            "modes": ["full", "valid", "same"], "flip": True}
+
+
+def test_set_overrides_a_value(tmp_path):
+    spec = write_spec(tmp_path, CONV_SPEC)
+    result = run_cli("solve", spec, "--set", "q5.kernel=[1, 1]", "--set", "q5.flip=false")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["questions"]["q5"]["answers"]["valid"] == [3, 5, 7]
+    bad = run_cli("solve", spec, "--set", "q5.kernel=three")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == ("--set q5.kernel=three: q5.kernel: expected a list of "
+                                  "numbers, got 'three'")
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_cli("frobnicate").returncode == 2
+    missing = run_cli("check", tmp_path / "nope.yaml")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"{tmp_path / 'nope.yaml'}: cannot read the spec: " \
+                                     "No such file or directory"
+    spec = write_spec(tmp_path, CONV_SPEC)
+    result = run_cli("build", spec, "--to", "pdf,docx", "-o", tmp_path / "out")
+    assert result.returncode == 2
+    assert "--to: unknown format 'docx'" in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    spec = write_spec(tmp_path, CONV_SPEC.replace("[1, 0, 2]", "three"))
+    result = run_cli("--debug", "check", spec)
+    assert result.returncode == 2 and "Traceback" in result.stderr
+
+
+def test_build_only_the_requested_formats(tmp_path):
+    spec = write_spec(tmp_path, CONV_SPEC, "conv.yaml")
+    result = run_cli("build", spec, "--to", "json,html", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in (tmp_path / "out" / "conv").iterdir())
+    assert files == ["answers.json", "index.html"]
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
