@@ -27,7 +27,8 @@ class TexJob:
 def latex_environment() -> dict:
     """pdflatex may read only files below the working folder and write nowhere else."""
     env = dict(os.environ)
-    env.update(openin_any="p", openout_any="p", shell_escape="f", TEXINPUTS=".:", max_print_line="1000")
+    env.update(openin_any="p", openout_any="p", shell_escape="f", TEXINPUTS=".:",
+               max_print_line="1000")
     if "SOURCE_DATE_EPOCH" in env:
         env["FORCE_SOURCE_DATE"] = "1"  # reproducible PDF dates
     return env
@@ -81,7 +82,11 @@ def describe_failure(job: TexJob, log: str) -> str:
     line = int(m.group(1))
     owner = next((qid for qid, first, last in job.spans if first <= line <= last), None)
     where = f"question {owner}" if owner else "the document shell"
-    context = log[m.start() : m.start() + 800].splitlines()[:8]
+    context = []
+    for text in log[m.start() : m.start() + 800].splitlines()[:8]:
+        if text.startswith("Here is how much"):
+            break
+        context.append(text)
     return (f"LaTeX failed on {job.tex.name} line {line} ({where}): {m.group(2)}\n"
             + _indent("\n".join(context)))
 

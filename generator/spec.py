@@ -101,7 +101,8 @@ def load_spec(path: str | Path, overrides: list[str] = (), variant: int | None =
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise SpecError([Problem(Location(source), f"cannot read the spec: {exc.strerror}")]) from None
+        problem = Problem(Location(source), f"cannot read the spec: {exc.strerror}")
+        raise SpecError([problem]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -231,7 +232,8 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
         return fail("expected PATH=VALUE, e.g. --set q4.at.x1=2")
     value, _, problems = load_yaml(value_text, where) if value_text.strip() else (None, None, [])
     if problems:
-        return fail(f"the value is not valid YAML: {problems[0].message.removeprefix('invalid YAML: ')}")
+        reason = problems[0].message.removeprefix("invalid YAML: ")
+        return fail(f"the value is not valid YAML: {reason}")
     if isinstance(segs[0], str) and segs[0] in TOP_FIELDS and segs[0] != "questions":
         node, raw_path = data, []
     else:
@@ -239,7 +241,8 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
         ids = [q.get("id") for q in questions if isinstance(q, dict)] if isinstance(
             questions, list) else []
         if segs[0] not in ids:
-            return fail(f"no question or top-level key '{segs[0]}'{did_you_mean(str(segs[0]), ids)}")
+            hint = did_you_mean(str(segs[0]), ids)
+            return fail(f"no question or top-level key '{segs[0]}'{hint}")
         index = ids.index(segs[0])
         node, raw_path, segs = questions[index], ["questions", index], segs[1:]
         if not segs:

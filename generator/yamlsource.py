@@ -102,12 +102,14 @@ class _Converter:
 
     def _problem(self, node, message: str) -> None:
         m = node.start_mark
-        self.problems.append(Problem(Location(self.marks.source, m.line + 1, m.column + 1), message))
+        where = Location(self.marks.source, m.line + 1, m.column + 1)
+        self.problems.append(Problem(where, message))
 
     def convert(self, node, path: Path):
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooBig(f"the document has more than {MAX_VALUES} values (after expanding aliases)")
+            raise _TooBig(f"the document has more than {MAX_VALUES} values "
+                          "(after expanding aliases)")
         if len(path) > MAX_DEPTH:
             raise _TooBig(f"the document is nested more than {MAX_DEPTH} levels deep")
         m = node.start_mark

@@ -3,7 +3,6 @@
 import subprocess
 
 import pytest
-
 from helpers import run_cli, write_spec
 
 SPEC = """

@@ -1,4 +1,4 @@
-"""`cnn_shapes`: a stack of conv / pooling layers, each output shape and parameter count worked out."""
+"""`cnn_shapes`: a stack of conv / pooling layers, each output shape and parameter count."""
 
 from __future__ import annotations
 
@@ -95,12 +95,14 @@ def solve(params: dict) -> Solution:
     for layer in params["layers"]:
         c_in, ceil = shape[0], layer.get("ceil_mode", False)
         dims = []
-        for i, g in zip(shape[1:], _dims(layer)):
+        for axis, i, g in zip(("height", "width"), shape[1:], _dims(layer)):
             span = effective_kernel(g["k"], g["d"])
             numerator = i + 2 * g["p"] - span
             out = conv_output_size(i, g["k"], g["s"], g["p"], g["d"], ceil)
-            dims.append({**g, "i": i, "span": span, "numerator": numerator,
-                         "exact": numerator % g["s"] == 0, "out": out,
+            rounded = (-(-numerator // g["s"]) if ceil else numerator // g["s"]) + 1
+            dims.append({**g, "i": i, "axis": axis, "span": span, "numerator": numerator,
+                         "exact": numerator % g["s"] == 0, "out": out, "ceil": ceil,
+                         "rounded": rounded, "last_window_dropped": rounded != out,
                          "dropped": numerator % g["s"] if not ceil else 0})
         if layer["type"] == "conv":
             c_out = layer["filters"]

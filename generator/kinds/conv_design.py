@@ -39,7 +39,8 @@ RULES = [  # text with $math$, shown in the documents
 ]
 TABLE_LIMIT = 12  # configurations listed per part in the documents; answers.json has them all
 PICK_RULE = ("exact division first (every input row and column is covered), then the smallest "
-             "kernel, then the smallest padding, then the largest stride, then the smallest dilation")
+             "kernel, then the smallest padding, then the largest stride, then the smallest "
+             "dilation")
 
 
 def check(params, loc, ctx) -> None:
@@ -64,7 +65,8 @@ def check(params, loc, ctx) -> None:
             g = part["given"]
             if g["k"] != g["s"]:
                 ctx.error(where.key("non_overlapping"),
-                          f"non-overlapping windows need s = k, but given k = {g['k']}, s = {g['s']}")
+                          "non-overlapping windows need s = k, "
+                          f"but given k = {g['k']}, s = {g['s']}")
 
 
 def _candidates(i: int, o: int, part: dict):

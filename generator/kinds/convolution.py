@@ -10,7 +10,8 @@ from ..schema import Bool, Choice, Field, ListOf, Vector
 from .base import Check, Solution
 
 NAME = "convolution"
-SUMMARY = "1-D convolution (full, valid, same) or cross-correlation, each output as its sum of products"
+SUMMARY = ("1-D convolution (full, valid, same) or cross-correlation, each output as its sum "
+           "of products")
 MODES = ("full", "valid", "same")
 FIELDS = {
     "input": Field(Vector(max_len=2_000), required=True),
