@@ -138,7 +138,7 @@ class _Converter:
         result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
-                self._problem(key_node, "only plain keys are allowed (no merge keys or complex keys)")
+                self._problem(key_node, "only plain keys are allowed (no merge or complex keys)")
                 continue
             key = self._scalar(key_node)
             if not isinstance(key, str):
