@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import FORMATS, __version__
 from .errors import AnswerkeyError, Problem, SpecError
 
 EXIT_OK, EXIT_BUILD, EXIT_INPUT = 0, 1, 2
@@ -43,8 +43,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .build import FORMATS
-
     wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
     bad = [f for f in wanted if f not in FORMATS]
     if bad or not wanted:
@@ -63,15 +61,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:<{width}}  {module.SUMMARY}")
         return EXIT_OK
     if args.command == "check":
-        from .build import load_specs
+        from .solve import load_specs
 
         specs = load_specs(args.specs)
         for spec in specs:
             print(f"{spec.source}: ok ({len(spec.questions)} questions)")
         return EXIT_OK
     if args.command == "solve":
-        from .build import load_specs, solve_spec
-        from .render import render_json
+        from .answers import render_json
+        from .solve import load_specs, solve_spec
 
         spec = load_specs([args.spec], args.set)[0]
         sys.stdout.write(render_json(spec, solve_spec(spec)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +14,7 @@ from markupsafe import Markup
 from . import __version__
 from .errors import BuildError
 from .escape import html_escape, latex_escape, split_rich
-from .numbers import MathText, fmt, fmt_vector, json_tidy
+from .numbers import MathText, fmt, fmt_vector
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -203,25 +202,3 @@ def render_html(spec, results) -> str:
     page = env.get_template("document.html.j2").render(
         spec=spec, body=Markup("".join(sections)), results=results, version=__version__)
     return html_math_pass(page)
-
-
-def render_json(spec, results) -> str:
-    """answers.json: every answer at full precision, with the parameters it was solved from."""
-    variant = None if spec.variant is None else {"index": spec.variant, "seed": spec.seed}
-    data = {
-        "title": spec.title,
-        "spec": spec.source,
-        "variant": variant,
-        "generator": {"name": "answerkey", "version": __version__},
-        "questions": {
-            r.question.id: {
-                "kind": r.question.kind.NAME,
-                "title": r.question.title,
-                "points": r.question.points,
-                "params": json_tidy(r.question.params),
-                "answers": json_tidy(r.solution.answers),
-            }
-            for r in results
-        },
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

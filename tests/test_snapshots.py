@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from generator.build import load_specs, render_spec, solve_spec
+from generator.build import render_spec
+from generator.solve import load_specs, solve_spec
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
