@@ -11,6 +11,8 @@ from .numbers import json_tidy
 def render_json(spec, results) -> str:
     """answers.json: every answer at full precision, with the parameters it was solved from."""
     variant = None if spec.variant is None else {"index": spec.variant, "seed": spec.seed}
+    if variant is not None and spec.student is not None:
+        variant["student"] = spec.student
     data = {
         "title": spec.title,
         "spec": spec.source,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import FORMATS
+from . import FORMATS, cache
 from .answers import render_json
 from .latex import TexJob, compile_all
 from .render import render_html, render_latex
@@ -15,30 +16,74 @@ from .solve import QuestionResult, load_specs, solve_spec
 from .spec import Spec
 
 
-def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats) -> list[TexJob]:
-    """Write the requested text outputs and figures into `folder`; return the LaTeX jobs."""
-    folder.mkdir(parents=True, exist_ok=True)
-    jobs = []
-    figures = [(name, f) for r in results for name, f in zip(r.figure_names, r.solution.figures)]
-    if figures and ({"pdf", "html", "tex"} & set(formats)):
-        from .plots import render_figure
+@dataclass
+class Outcome:
+    """What happened to one output folder."""
 
-        (folder / "figures").mkdir()
-        for name, figure in figures:
-            svg, pdf = render_figure(figure)
-            (folder / "figures" / f"{name}.svg").write_bytes(svg)
-            (folder / "figures" / f"{name}.pdf").write_bytes(pdf)
+    folder: Path
+    up_to_date: bool = False
+    figures_drawn: int = 0
+    documents_compiled: int = 0
+
+
+def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats,
+                previous: Path | None = None, record: dict | None = None):
+    """Write the requested outputs into `folder`, reusing figures and PDFs of `previous`
+    that the cache `record` proves unchanged; return (LaTeX jobs still to run, outcome, extra
+    cache data)."""
+    record = record or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    outcome, jobs = Outcome(folder), []
+    extra: dict = {"figures": {}, "tex": {}}
+    if {"pdf", "html", "tex"} & set(formats):
+        _figures(results, folder, previous, record.get("figures", {}), extra["figures"], outcome)
     if "pdf" in formats or "tex" in formats:
         for stem, key in (("answer-key", True), ("handout", False)):
             tex, spans = render_latex(spec, results, key)
             path = folder / f"{stem}.tex"
             path.write_text(tex, encoding="utf-8")
-            jobs.append(TexJob(path, spans))
+            tex_key = _tex_key(tex, folder)
+            extra["tex"][path.name] = tex_key
+            old_pdf = previous / f"{stem}.pdf" if previous else None
+            if "pdf" in formats and old_pdf and old_pdf.exists() and \
+                    record.get("tex", {}).get(path.name) == tex_key:
+                shutil.copy2(old_pdf, folder / old_pdf.name)  # same .tex, same figures
+            elif "pdf" in formats:
+                jobs.append(TexJob(path, spans))
     if "html" in formats:
         (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
     if "json" in formats:
         (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
-    return jobs
+    outcome.documents_compiled = len(jobs)
+    return jobs, outcome, extra
+
+
+def _figures(results, folder: Path, previous, old: dict, new: dict, outcome: Outcome) -> None:
+    figures = [(r.question, name, f) for r in results
+               for name, f in zip(r.figure_names, r.solution.figures)]
+    if not figures:
+        return
+    (folder / "figures").mkdir()
+    for question, name, figure in figures:
+        key = new[name] = cache.question_key(question)
+        files = [f"figures/{name}.svg", f"figures/{name}.pdf"]
+        if previous and old.get(name) == key and all((previous / f).exists() for f in files):
+            for f in files:
+                shutil.copy2(previous / f, folder / f)
+            continue
+        from .plots import render_figure  # matplotlib only when a figure is drawn
+
+        svg, pdf = render_figure(figure)
+        (folder / files[0]).write_bytes(svg)
+        (folder / files[1]).write_bytes(pdf)
+        outcome.figures_drawn += 1
+
+
+def _tex_key(tex: str, folder: Path) -> str:
+    """A .tex and the figure PDFs it can include determine its PDF."""
+    parts = [tex] + [f"{p.name}:{cache.file_hash(p)}"
+                     for p in sorted((folder / "figures").glob("*.pdf"))]
+    return cache.sha256_bytes("\n".join(parts).encode())
 
 
 _KEEP = {"pdf": (".pdf",), "tex": (".tex",), "html": (".html",), "json": (".json",)}
@@ -58,30 +103,56 @@ def _tidy(folder: Path, formats) -> None:
                 path.unlink()
 
 
-def build(paths, out_root: Path, formats=FORMATS, overrides=(), variant=None,
-          log=print) -> list[Path]:
+def build(paths, out_root: Path, formats=FORMATS, overrides=(), force=False) -> list[Outcome]:
     """Build every spec into out_root/<stem>/; nothing is replaced unless all succeeded."""
-    specs = load_specs(paths, overrides, variant)
-    solved = [(spec, solve_spec(spec)) for spec in specs]
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".answerkey-", dir=out_root))
+    specs = load_specs(paths, overrides)
+    return build_specs(specs, [out_root / spec.stem for spec in specs], formats, force)
+
+
+def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=False,
+                latex_jobs: int | None = None) -> list[Outcome]:
+    """Build validated specs into their target folders (see `build`)."""
+    outcomes: dict[int, Outcome] = {}
+    todo = []
+    for n, (spec, target) in enumerate(zip(specs, targets)):
+        key = cache.spec_key(spec.source_hash, spec.overrides, spec.variant, spec.student,
+                             formats)
+        record = {} if force else cache.read(target)
+        if record and cache.up_to_date(target, key, record):
+            outcomes[n] = Outcome(target, up_to_date=True)
+        else:
+            todo.append((n, spec, target, key, record))
+    solved = [(item, solve_spec(item[1])) for item in todo]  # every answer verified first
+    if not solved:
+        return [outcomes[n] for n in range(len(specs))]
+    parent = targets[0].parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".answerkey-", dir=parent))
     try:
-        jobs, folders = [], []
-        for spec, results in solved:
-            folder = staging / spec.stem
-            jobs += render_spec(spec, results, folder, formats)
-            folders.append((spec, folder))
-        if "pdf" in formats:
-            compile_all(jobs, parallel=min(len(jobs), os.cpu_count() or 1))
-        for _, folder in folders:
+        jobs, staged = [], []
+        for (n, spec, target, key, record), results in solved:
+            folder = staging / f"{n}-{target.name}"
+            new_jobs, outcome, extra = render_spec(spec, results, folder, formats,
+                                                   None if force else target, record)
+            jobs += new_jobs
+            staged.append((n, folder, target, key, extra, outcome))
+        if jobs:
+            compile_all(jobs, parallel=latex_jobs or min(len(jobs), os.cpu_count() or 1))
+        for n, folder, target, key, extra, outcome in staged:
             _tidy(folder, formats)
-        return [move_into_place(folder, out_root / spec.stem) for spec, folder in folders]
+            cache.write(folder, key, extra)
+        for n, folder, target, key, extra, outcome in staged:
+            move_into_place(folder, target)
+            outcome.folder = target
+            outcomes[n] = outcome
+        return [outcomes[n] for n in range(len(specs))]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def move_into_place(new: Path, target: Path) -> Path:
     """Replace `target` by `new` with renames on one file system (the old one goes last)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")

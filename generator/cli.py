@@ -32,12 +32,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="output root; each spec goes to DIR/<spec-stem>/ (default: output)")
     b.add_argument("--to", default="pdf,html,tex,json", metavar="FORMATS",
                    help="comma-separated subset of pdf,html,tex,json (default: all)")
+    b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     with_set(b)
     s = sub.add_parser("solve", help="print the answers JSON of a spec (no rendering, no TeX)")
     s.add_argument("spec", metavar="SPEC")
     with_set(s)
     c = sub.add_parser("check", help="validate specs and print every problem; builds nothing")
     c.add_argument("specs", nargs="+", metavar="SPEC")
+    v = sub.add_parser("variants", help="one key and handout per variant or per student")
+    v.add_argument("spec", metavar="SPEC")
+    v.add_argument("-n", type=int, metavar="N", help="number of variants (not with --roster)")
+    v.add_argument("--seed", type=int, metavar="S", help="overrides the spec's seed")
+    v.add_argument("-j", "--jobs", type=int, metavar="JOBS",
+                   help="variants built at once (default: the number of cores)")
+    v.add_argument("-o", "--output", default="output", metavar="DIR",
+                   help="output root; variants go to DIR/<spec-stem>/variants/ (default: output)")
+    v.add_argument("--roster", metavar="CSV", help="one variant per student id (column `id`)")
+    v.add_argument("--to", default="pdf,html,tex,json", metavar="FORMATS",
+                   help="comma-separated subset of pdf,html,tex,json (default: all)")
+    v.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
+    with_set(v)
     sub.add_parser("kinds", help="list the question kinds")
     return parser
 
@@ -75,14 +89,40 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(spec, solve_spec(spec)))
         return EXIT_OK
     if args.command == "build":
-        from .build import build
+        from .cache import quick_up_to_date
 
         formats = _formats(args.to)
         specs = args.specs or sorted(glob.glob("specs/*.yaml"))
         if not specs:
             raise SpecError([Problem.usage("no SPEC given and no specs/*.yaml here")])
-        for folder in build(specs, Path(args.output), formats, args.set):
-            print(f"built {folder}/ ({', '.join(formats)})")
+        targets = [Path(args.output) / Path(s).stem for s in specs]
+        if not args.force and all(quick_up_to_date(s, t, args.set, formats)
+                                  for s, t in zip(specs, targets)):
+            for target in targets:  # nothing to do: not even the solvers are imported
+                print(f"{target}/ is up to date (--force rebuilds it)")
+            return EXIT_OK
+        from .build import build
+
+        for outcome in build(specs, Path(args.output), formats, args.set, args.force):
+            if outcome.up_to_date:
+                print(f"{outcome.folder}/ is up to date (--force rebuilds it)")
+            else:
+                print(f"built {outcome.folder}/ ({', '.join(formats)}; "
+                      f"{outcome.documents_compiled} PDF(s) compiled, "
+                      f"{outcome.figures_drawn} figure(s) drawn)")
+        return EXIT_OK
+    if args.command == "variants":
+        from .variants import make_variants
+
+        if (args.n is None) == (args.roster is None):
+            raise SpecError([Problem.usage("variants needs either -n N or --roster CSV")])
+        if args.n is not None and not 1 <= args.n <= 100_000:
+            raise SpecError([Problem.usage(f"-n must be between 1 and 100000, got {args.n}")])
+        if args.jobs is not None and args.jobs < 1:
+            raise SpecError([Problem.usage(f"-j must be at least 1, got {args.jobs}")])
+        make_variants(args.spec, args.n, Path(args.output), args.jobs, args.seed,
+                      Path(args.roster) if args.roster else None, args.set,
+                      _formats(args.to), args.force)
         return EXIT_OK
     raise AssertionError(args.command)  # argparse only allows the commands above
 
@@ -105,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted: the previous output is unchanged", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        detail = f" ({exc})" if str(exc) else ""
+        print(f"interrupted{detail}: no output is half-written", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in answerkey, not in the user's input
         if args.debug:

@@ -49,7 +49,7 @@ class SpecError(AnswerkeyError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list):  # Problems, or lines already formatted
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

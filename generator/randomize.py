@@ -1,9 +1,11 @@
 """Random parameters: `{randint: [lo, hi]}`, `{uniform: [lo, hi], decimals: n}`, `{choice: [...]}`.
 
-A question's values depend only on the spec seed, the variant index and the question id:
-its generator is numpy's PCG64 seeded with the SHA-256 of "answerkey:<seed>:<variant>:<id>",
-and random specs are drawn in document order. So variant k is the same whether 2 or 200 are
-made, and adding or reordering questions leaves the others' values alone.
+A question's values depend only on the spec seed, the variant and the question id: its
+generator is numpy's PCG64 seeded with the first 128 bits of the SHA-256 of
+"answerkey:<seed>:<variant>:<id>" (variant: the index k, or "student=<id>" for a roster
+entry; a plain build is variant 0), and random specs are drawn in document order. When a draw
+breaks the question's constraints, draw n = 1, 2, ... uses "...:<id>:<n>". So variant k is the
+same whether 2 or 200 are made, and adding or reordering questions leaves the others alone.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ RANDOM_KEYS = ("randint", "uniform", "choice")
 _SKIP = ("id", "kind")
 
 
-def question_rng(seed: int, variant: int, qid: str, attempt: int = 0) -> np.random.Generator:
+def question_rng(seed: int, key: str, qid: str, attempt: int = 0) -> np.random.Generator:
     """The generator of one question of one variant (see the module docstring)."""
-    text = f"answerkey:{seed}:{variant}:{qid}" + (f":{attempt}" if attempt else "")
+    text = f"answerkey:{seed}:{key}:{qid}" + (f":{attempt}" if attempt else "")
     digest = hashlib.sha256(text.encode()).digest()
     return np.random.Generator(np.random.PCG64(int.from_bytes(digest[:16], "big")))
 
@@ -30,9 +32,9 @@ def is_random(value) -> bool:
     return isinstance(value, dict) and any(k in value for k in RANDOM_KEYS)
 
 
-def resolve(raw: dict, loc: Loc, ctx: Ctx, seed: int, variant: int, qid: str, attempt: int = 0):
+def resolve(raw: dict, loc: Loc, ctx: Ctx, seed: int, key: str, qid: str, attempt: int = 0):
     """A copy of the question with every random spec drawn; also {field name: drawn value}."""
-    rng = question_rng(seed, variant, qid, attempt)
+    rng = question_rng(seed, key, qid, attempt)
     drawn: dict = {}
 
     def walk(value, where: Loc):

@@ -5,18 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import jinja2
 from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
 
-from . import __version__
+from . import TEMPLATES, __version__
 from .errors import BuildError
 from .escape import html_escape, latex_escape, split_rich
 from .numbers import MathText, fmt, fmt_vector
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 class Latex(str):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import randomize
+from . import constraints, randomize
 from .errors import Location, Problem, SpecError
 from .kinds import KINDS
 from .schema import (
@@ -49,7 +50,9 @@ QUESTION_FIELDS = {
     "points": Field(OneOf(POINTS, ListOf(POINTS, max_len=26))),
     "statement": Field(RichText()),
     "decimals": Field(Int(0, 15)),
+    "constraints": Field(ListOf(Str(max_len=500, multiline=False), max_len=20), default=[]),
 }
+MAX_DRAWS = 100  # attempts to draw random values that satisfy a question's constraints
 
 
 @dataclass
@@ -88,14 +91,28 @@ class Spec:
     seed: int
     questions: list[Question]
     marks: Marks
-    variant: int | None = None
+    variant: int | None = None  # None: a plain build (random values drawn as variant 0)
+    student: str | None = None  # a roster id: the random values depend on it alone
+    source_hash: str = ""  # SHA-256 of the spec file's bytes
+    overrides: tuple = ()
+
+    @property
+    def draw_key(self) -> str:
+        """What the random values of this spec depend on besides the seed and question id."""
+        return draw_key(self.variant, self.student)
 
     @property
     def stem(self) -> str:
         return Path(self.source).stem
 
 
-def load_spec(path: str | Path, overrides: list[str] = (), variant: int | None = None) -> Spec:
+def draw_key(variant: int | None, student: str | None) -> str:
+    """'student=<id>' for a roster entry, else the variant index (0 for a plain build)."""
+    return f"student={student}" if student is not None else str(variant or 0)
+
+
+def load_spec(path: str | Path, overrides=(), variant: int | None = None,
+              student: str | None = None) -> Spec:
     """Read and validate one spec file; raises SpecError listing every problem."""
     source = str(path)
     try:
@@ -108,10 +125,13 @@ def load_spec(path: str | Path, overrides: list[str] = (), variant: int | None =
     except UnicodeDecodeError as exc:
         msg = f"the file is not UTF-8 text (byte {exc.start})"
         raise SpecError([Problem(Location(source), msg)]) from None
-    return parse_spec(text, source, overrides, variant)
+    spec = parse_spec(text, source, overrides, variant, student)
+    spec.source_hash = hashlib.sha256(raw).hexdigest()
+    return spec
 
 
-def parse_spec(text: str, source: str, overrides=(), variant: int | None = None) -> Spec:
+def parse_spec(text: str, source: str, overrides=(), variant: int | None = None,
+               student: str | None = None) -> Spec:
     """Validate spec text (with `--set` overrides applied); raises SpecError on any problem."""
     data, marks, problems = load_yaml(text, source)
     if problems:
@@ -124,13 +144,15 @@ def parse_spec(text: str, source: str, overrides=(), variant: int | None = None)
         apply_override(data, marks, text_, ctx)
     if ctx.problems:
         raise SpecError(ctx.problems)
-    spec = _validate(data, marks, ctx, variant)
+    spec = _validate(data, marks, ctx, variant, student)
     if ctx.problems:
         raise SpecError(ctx.problems)
+    spec.source_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    spec.overrides = tuple(overrides)
     return spec
 
 
-def _validate(data: dict, marks: Marks, ctx: Ctx, variant: int | None) -> Spec | None:
+def _validate(data: dict, marks: Marks, ctx: Ctx, variant, student) -> Spec | None:
     top = Record({k: v for k, v in TOP_FIELDS.items() if k != "questions"} | {
         "questions": Field(_RawList(), required=True)})(data, Loc((), ""), ctx)
     if top is INVALID:
@@ -142,13 +164,13 @@ def _validate(data: dict, marks: Marks, ctx: Ctx, variant: int | None) -> Spec |
     seen: dict[str, int] = {}
     result = []
     for i, raw in enumerate(questions):
-        q = _question(raw, i, seen, seed, variant, decimals, ctx)
+        q = _question(raw, i, seen, seed, draw_key(variant, student), decimals, ctx)
         if q is not None:
             result.append(q)
     if top is INVALID or ctx.problems:
         return None
     return Spec(marks.source, top["title"], top["subtitle"], top["course"], top["due"],
-                top["author"], top["decimals"], top["seed"], result, marks, variant)
+                top["author"], top["decimals"], top["seed"], result, marks, variant, student)
 
 
 @dataclass
@@ -167,7 +189,20 @@ class _RawList(Validator):
         return value
 
 
-def _question(raw, i, seen, seed, variant, decimals, ctx) -> Question | None:
+def _failed_constraint(texts: list, params: dict, loc: Loc, ctx: Ctx):
+    """The first constraint that is false (None: all hold; INVALID: one is malformed)."""
+    for n, text in enumerate(texts):
+        try:
+            if not constraints.holds(constraints.parse(text), params):
+                return text
+        except constraints.ConstraintError as exc:
+            ctx.error(loc.key("constraints").index(n), f"constraint '{text}' {exc}"
+                      if str(exc).startswith("is ") else f"constraint '{text}': {exc}")
+            return INVALID
+    return None
+
+
+def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
     loc = Loc(("questions", i), f"questions[{i}]")
     if not isinstance(raw, dict):
         ctx.error(loc, f"expected a question (a mapping with id and kind), got {show(raw)}")
@@ -188,18 +223,38 @@ def _question(raw, i, seen, seed, variant, decimals, ctx) -> Question | None:
             ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint}; "
                       f"known kinds: {', '.join(sorted(KINDS))}")
         return None
-    before = len(ctx.problems)
     fields = QUESTION_FIELDS | kind.FIELDS
     qid_for_draw = qid if isinstance(qid, str) else str(i)
-    resolved, drawn = randomize.resolve(raw, loc, ctx, seed, variant or 0, qid_for_draw)
-    if len(ctx.problems) > before:
-        return None
-    values = Record(fields)(resolved, loc, ctx)
-    if values is INVALID or len(ctx.problems) > before:
-        return None
-    params = {k: values[k] for k in kind.FIELDS}
-    kind.check(params, loc, ctx)
-    if len(ctx.problems) > before:
+    for attempt in range(MAX_DRAWS):
+        scratch = Ctx(ctx.marks)
+        resolved, drawn = randomize.resolve(raw, loc, scratch, seed, key, qid_for_draw, attempt)
+        values = INVALID if scratch.problems else Record(fields)(resolved, loc, scratch)
+        if scratch.problems:
+            ctx.problems.extend(scratch.problems)
+            return None
+        params = {k: values[k] for k in kind.FIELDS}
+        failed = _failed_constraint(values["constraints"], params, loc, ctx)
+        if failed is INVALID:
+            return None
+        if failed is None:
+            kind.check(params, loc, scratch)
+            if not scratch.problems:
+                break
+            if not drawn:  # fixed values: the problem is the spec's own
+                ctx.problems.extend(scratch.problems)
+                return None
+        elif not drawn:
+            ctx.error(loc.key("constraints"), f"constraint '{failed}' is false for these "
+                      "values (and none of them is random)")
+            return None
+    else:  # every draw was rejected, by a constraint or by the kind's own rules
+        if scratch.problems:
+            last = scratch.problems[-1]
+            ctx.problems.append(type(last)(last.location, f"{last.message} (in each of "
+                                                          f"{MAX_DRAWS} random draws)"))
+        else:
+            ctx.error(loc.key("constraints"), f"no draw in {MAX_DRAWS} satisfied constraint "
+                      f"'{failed}'; widen the random ranges or relax the constraint")
         return None
     return Question(values["id"], i + 1, kind, values["title"], values["points"],
                     values["statement"], values["decimals"] if values["decimals"] is not None

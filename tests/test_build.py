@@ -27,7 +27,7 @@ def built(tmp_path_factory):
 
 def test_all_outputs_exist(built):
     _, _, out = built
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == ["answer-key.pdf", "answer-key.tex", "answers.json", "handout.pdf",
                      "handout.tex", "index.html"]
 

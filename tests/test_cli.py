@@ -87,6 +87,6 @@ def test_build_only_the_requested_formats(tmp_path):
     spec = write_spec(tmp_path, CONV_SPEC, "conv.yaml")
     result = run_cli("build", spec, "--to", "json,html", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    files = sorted(p.name for p in (tmp_path / "out" / "conv").iterdir())
+    files = sorted(p.name for p in (tmp_path / "out" / "conv").iterdir() if p.name[0] != ".")
     assert files == ["answers.json", "index.html"]
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]

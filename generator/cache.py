@@ -1,0 +1,101 @@
+"""Content-hash caching: an unchanged spec is not solved, plotted or compiled again.
+
+Each output folder holds `.answerkey-cache.json` with the key of what it was built from:
+the answerkey version and a fingerprint of its code and templates, the bytes of the spec file,
+the `--set` overrides, the variant and the formats (together they determine every value, random
+ones included). A rebuild with the same key, whose recorded files are all still there
+unchanged, is skipped before anything heavy is even imported. Otherwise the build reuses what
+provably did not change: a question's figures when that question's resolved values are the
+same, a PDF when its .tex (and every figure it includes) is byte-identical. The TeX
+installation itself is not part of the key: after upgrading TeX, build once with --force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from . import TEMPLATES, __version__
+from .numbers import json_tidy
+
+CACHE_FILE = ".answerkey-cache.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return sha256_bytes(path.read_bytes())
+
+
+@cache
+def code_fingerprint() -> str:
+    """The version plus every source file and template: any edit changes every key."""
+    digest = hashlib.sha256(__version__.encode())
+    for root in (PACKAGE, TEMPLATES):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (
+                ".py", ".j2")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _question_data(q) -> dict:
+    return {"id": q.id, "kind": q.kind.NAME, "title": q.title, "points": q.points,
+            "statement": q.statement, "decimals": q.decimals, "number": q.number,
+            "params": json_tidy(q.params)}
+
+
+def question_key(q) -> str:
+    """Key of one question's solution and figures."""
+    text = json.dumps([code_fingerprint(), _question_data(q)], sort_keys=True)
+    return sha256_bytes(text.encode())
+
+
+def spec_key(source_hash: str, overrides, variant, student, formats) -> str:
+    """Key of a whole output folder (see the module docstring)."""
+    data = [code_fingerprint(), source_hash, list(overrides), variant, student, sorted(formats)]
+    return sha256_bytes(json.dumps(data).encode())
+
+
+def quick_up_to_date(spec_path: Path, folder: Path, overrides, formats) -> bool:
+    """Whether a plain build of `spec_path` into `folder` would change nothing."""
+    try:
+        source_hash = file_hash(Path(spec_path))
+    except OSError:
+        return False
+    key = spec_key(source_hash, overrides, None, None, formats)
+    return up_to_date(folder, key, read(folder))
+
+
+def read(folder: Path) -> dict:
+    """The cache record of an output folder ({} when there is none or it is unreadable)."""
+    try:
+        record = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def up_to_date(folder: Path, key: str, record: dict) -> bool:
+    """Whether `folder` was built from `key` and still holds exactly the files it recorded."""
+    files = record.get("files")
+    if record.get("key") != key or not isinstance(files, dict) or not files:
+        return False
+    try:
+        return all(file_hash(folder / name) == digest for name, digest in files.items())
+    except OSError:
+        return False
+
+
+def write(folder: Path, key: str, extra: dict) -> None:
+    """Record the key and the hash of every file in `folder`."""
+    files = {str(p.relative_to(folder)): file_hash(p) for p in sorted(folder.rglob("*"))
+             if p.is_file() and p.name != CACHE_FILE}
+    record = {"key": key, "files": files, **extra}
+    (folder / CACHE_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
+                                     encoding="utf-8")

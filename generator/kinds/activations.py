@@ -1,0 +1,191 @@
+"""`activations`: ReLU, its derivative the Heaviside step H, and sigmoids σ(kx) approaching H."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import VerificationError
+from ..numbers import MathText
+from ..schema import Field, Number, Tuple, Vector
+from .base import Check, Figure, Solution
+
+NAME = "activations"
+SUMMARY = ("ReLU's derivative from the limit definition, ReLU through the Heaviside step, and "
+           "the sigmoid σ(kx) approaching the step (largest gap beyond δ, plot)")
+FIELDS = {
+    "sigmoid_k": Field(Vector(item=Number(gt=0, max=1e6), max_len=8), default=[1, 5, 50],
+                       doc="the steepnesses k of the sigmoids σ(kx)"),
+    "delta": Field(Number(gt=0, max=1e3), default=0.1,
+                   doc="the gap |σ(kx) − H(x)| is measured over |x| ≥ delta"),
+    "x_range": Field(Tuple((("lo", Number(max_abs=1e3)), ("hi", Number(max_abs=1e3)))),
+                     default=[-3, 3], doc="the plotted interval [lo, hi]"),
+}
+GRID_POINTS = 1200  # intervals of the grid the alternative definitions are checked on
+
+# Alternative definitions of g through H: key, formula, its value at x = 0 and why.
+DEFINITIONS = (
+    ("xH", r"x\,H(x)", r"0 \cdot H(0) = 0 \cdot \tfrac{1}{2} = 0"),
+    ("x1mH", r"x\,\bigl(1 - H(-x)\bigr)", r"0 \cdot \bigl(1 - H(0)\bigr) = 0 \cdot \tfrac{1}{2} = 0"),
+    ("integral", r"\int_{-\infty}^{x} H(t)\,dt",
+     r"\int_{-\infty}^{0} H(t)\,dt = 0 \text{ (the single point } t = 0 \text{ has no width)}"),
+    ("sgn", r"\tfrac{1}{2}\bigl(x + x\,(2H(x) - 1)\bigr)",
+     r"\tfrac{1}{2}\bigl(0 + 0 \cdot (2 \cdot \tfrac{1}{2} - 1)\bigr) = 0"),
+)
+
+
+def check(params, loc, ctx) -> None:
+    """x_range must be an interval: lo < hi."""
+    lo, hi = params["x_range"]
+    if lo >= hi:
+        ctx.error(loc.key("x_range"), f"needs lo < hi, got [{lo:g}, {hi:g}]")
+
+
+def heaviside(x):
+    """H(x): 1 for x > 0, 1/2 at 0, 0 for x < 0 (elementwise)."""
+    x = np.asarray(x, dtype=np.float64)
+    return (x > 0) + 0.5 * (x == 0)
+
+
+def sigmoid(z):
+    """σ(z) = 1/(1 + e^(−z)) without overflow for large |z|."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def check_grid(lo: float, hi: float) -> np.ndarray:
+    """GRID_POINTS + 1 points covering [lo, hi] and 0, with 0 itself a grid point."""
+    a, b = min(lo, 0.0), max(hi, 0.0)
+    neg = round(GRID_POINTS * -a / (b - a))
+    return np.concatenate([np.linspace(a, 0.0, neg + 1), np.linspace(0.0, b, GRID_POINTS - neg
+                                                                     + 1)[1:]])
+
+
+def definitions_on(x: np.ndarray) -> dict:
+    """Each alternative definition evaluated on the increasing grid x (0 must be a point)."""
+    h = heaviside(x)
+    # ∫_{-∞}^{x} H: H vanishes left of x[0] ≤ 0; midpoints never hit the jump at the node 0.
+    integral = np.concatenate([[0.0], np.cumsum(np.diff(x) * heaviside((x[1:] + x[:-1]) / 2))])
+    return {"xH": x * h, "x1mH": x * (1 - heaviside(-x)), "integral": integral,
+            "sgn": 0.5 * (x + x * (2 * h - 1))}
+
+
+def solve(params: dict) -> Solution:
+    """The one-sided limits at 0, the definitions on a grid, and the gaps 1/(1 + e^(kδ))."""
+    lo, hi = (float(v) for v in params["x_range"])
+    delta = float(params["delta"])
+    quotients = [{"eps": eps, "right": (max(0.0, eps) - 0.0) / eps,
+                  "left": (max(0.0, -eps) - 0.0) / -eps} for eps in (0.1, 0.01, 0.001)]
+    grid = check_grid(lo, hi)
+    relu, values = np.maximum(grid, 0.0), definitions_on(grid)
+    zero = int(np.flatnonzero(grid == 0.0)[0])
+    definitions = []
+    for key, formula, at_zero in DEFINITIONS:
+        error = float(np.max(np.abs(values[key] - relu)))
+        definitions.append({"key": key, "formula": MathText(formula),
+                            "at_zero": MathText(at_zero), "max_abs_error": error,
+                            "value_at_zero": float(values[key][zero])})
+    samples = sorted(set(np.linspace(lo, hi, 5).tolist()) | ({0.0} if lo < 0 < hi else set()))
+    sample_values = definitions_on(check_grid(min(samples), max(samples)))  # same formulas
+    table = [{"x": s, "H": float(heaviside(s)), "g": max(0.0, s),
+              "values": [float(np.interp(s, check_grid(min(samples), max(samples)),
+                                         sample_values[key])) for key, _, _ in DEFINITIONS]}
+             for s in samples]
+    gaps = []
+    for k in params["sigmoid_k"]:
+        kd = k * delta
+        gaps.append({"k": k, "k_delta": kd, "exp_k_delta": math.exp(kd) if kd <= 700 else None,
+                     "gap": float(sigmoid(-kd)), "at_zero": float(sigmoid(0.0))})
+    answers = {
+        "derivative": {"negative": 0, "positive": 1, "at_zero": None,
+                       "left_limit_at_zero": 0, "right_limit_at_zero": 1},
+        "heaviside_at_zero": 0.5,
+        "definitions": [{"g": key, "max_abs_error": d["max_abs_error"],
+                         "value_at_zero": d["value_at_zero"]}
+                        for (key, _, _), d in zip(DEFINITIONS, definitions)],
+        "sigmoid_gap": [{"k": g["k"], "delta": params["delta"], "max_abs_error": g["gap"]}
+                        for g in gaps],
+        "sigmoid_at_zero": [{"k": g["k"], "value": g["at_zero"]} for g in gaps],
+    }
+    work = {"quotients": quotients, "definitions": definitions, "table": table,
+            "grid_points": len(grid), "grid_lo": float(grid[0]), "grid_hi": float(grid[-1]),
+            "gaps": gaps, "zero_in_range": lo < 0 < hi}
+    caption = ("ReLU $g$ and its derivative $H$ (left); $H$ and the sigmoids "
+               "$\\sigma(kx)$, the band $|x| < \\delta$ shaded (right).")
+    return Solution(answers, work, [Figure("relu-sigmoid", _drawer(params), 6.5, 2.9, caption)])
+
+
+def _drawer(params: dict):
+    lo, hi = (float(v) for v in params["x_range"])
+    ks, delta = list(params["sigmoid_k"]), float(params["delta"])
+
+    def draw(fig) -> None:
+        """Left: g and H; right: H and σ(kx) for each k."""
+        x = np.linspace(lo, hi, 801)
+        left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+        left.plot(x, np.maximum(x, 0.0), color="black", lw=1.6, label=r"$g(x)=\max\{0,x\}$")
+        for ax in (left, right):
+            neg, pos = x[x < 0], x[x > 0]
+            ax.plot(neg, np.zeros_like(neg), color="tab:red", lw=1.6, label="$H(x)$")
+            ax.plot(pos, np.ones_like(pos), color="tab:red", lw=1.6)
+            if lo < 0 < hi:
+                ax.plot([0, 0], [0, 1], "o", mfc="white", color="tab:red", ms=4, zorder=3)
+                ax.plot([0], [0.5], "o", color="tab:red", ms=4, zorder=3,
+                        label=r"$H(0)=\frac{1}{2}$")
+            ax.set_xlabel("$x$")
+            ax.set_xlim(lo, hi)
+        styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "--", "-.", ":")
+        for k, style in zip(ks, styles):
+            right.plot(x, sigmoid(k * x), ls=style, lw=1.4, label=rf"$\sigma({k:g}x)$")
+        right.axvspan(max(-delta, lo), min(delta, hi), color="0.85", zorder=0,
+                      label=rf"$|x|<\delta={delta:g}$")
+        left.set_ylabel("value")
+        left.set_title("ReLU and its derivative", fontsize=9)
+        right.set_title(r"$\sigma(kx) \to H(x)$ as $k$ grows", fontsize=9)
+        right.set_ylim(-0.05, 1.05)
+        left.legend(loc="upper left", fontsize=7.5)
+        right.legend(loc="upper left", fontsize=7.5)
+
+    return draw
+
+
+def verify(params: dict, solution: Solution) -> list[Check]:
+    """Gaps against a dense grid maximum; the definitions at random points with np.heaviside."""
+    delta, checks = float(params["delta"]), []
+    worst = 0.0
+    for row in solution.answers["sigmoid_gap"]:
+        k = row["k"]
+        x = delta + np.concatenate([[0.0], np.geomspace(1e-9, max(60.0 / k, 1.0), 20_000)])
+        xs = np.concatenate([-x, x])
+        dense = np.max(np.abs(0.5 * (1 + np.tanh(k * xs / 2)) - np.heaviside(xs, 0.5)))
+        if not math.isclose(dense, row["max_abs_error"], rel_tol=1e-9, abs_tol=1e-15):
+            raise VerificationError(f"k = {k:g}: 1/(1 + e^(kδ)) = {row['max_abs_error']!r}, "
+                                    f"a dense grid over |x| ≥ δ gives {dense!r}")
+        worst = max(worst, abs(dense - row["max_abs_error"]))
+    checks.append(Check(f"sigmoid gaps for {len(solution.answers['sigmoid_gap'])} values of $k$",
+                        r"$1/(1 + e^{k\delta})$ = the largest $|\sigma(kx) - H(x)|$ on a dense "
+                        r"grid over $|x| \geq \delta$ ($\sigma$ through $\tanh$)",
+                        f"largest difference {worst:.1e}"))
+    lo, hi = (float(v) for v in params["x_range"])
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(min(lo, 0), max(hi, 0), 400), [0.0, lo, hi, 1e-300, -1e-300]])
+    relu = np.where(x > 0, x, 0.0)
+    h = np.heaviside(x, 0.5)
+    t = np.linspace(np.minimum(x, 0.0) - 1.0, x, 4001, axis=-1)  # no node at 0 in general
+    integral = np.trapezoid(np.heaviside(t, 0.5), t, axis=-1)
+    candidates = {"xH": x * h, "x1mH": x - x * np.heaviside(-x, 0.5), "integral": integral,
+                  "sgn": 0.5 * (x + x * np.sign(x))}
+    step = float(np.max(t[:, 1] - t[:, 0]))
+    for key, value in candidates.items():
+        tol = 1e-12 * (1 + abs(lo) + abs(hi)) + (step if key == "integral" else 0.0)
+        if np.max(np.abs(value - relu)) > tol or value[400] != 0.0 and key != "integral":
+            raise VerificationError(f"g(x) = {key} differs from max(0, x) at random points")
+    if any(d["max_abs_error"] > 1e-9 * (1 + abs(lo) + abs(hi)) or d["value_at_zero"] != 0.0
+           for d in solution.answers["definitions"]):
+        raise VerificationError("an alternative definition of g fails on the solver's grid")
+    checks.append(Check(f"{len(DEFINITIONS)} definitions of $g$ through $H$",
+                        "numpy's heaviside (with $H(0) = 1/2$) at 405 points including $0$; the "
+                        "integral by the trapezoidal rule", "all equal $\\max\\{0, x\\}$"))
+    return checks
