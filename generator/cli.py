@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("-n", type=int, metavar="N", help="number of variants (not with --roster)")
     v.add_argument("--seed", type=int, metavar="S", help="overrides the spec's seed")
     v.add_argument("-j", "--jobs", type=int, metavar="JOBS",
-                   help="variants built at once (default: the number of cores)")
+                   help="variants built at once, each compiling one PDF at a time "
+                        "(default: the number of cores)")
     v.add_argument("-o", "--output", default="output", metavar="DIR",
                    help="output root; variants go to DIR/<spec-stem>/variants/ (default: output)")
     v.add_argument("--roster", metavar="CSV", help="one variant per student id (column `id`)")

@@ -129,7 +129,7 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
     jobs = max(1, jobs or os.cpu_count() or 1)
     tasks = [Task(spec, overrides, k, students[k] if students else None,
                   str(folder / (students[k] if students else f"{k:0{width}d}")), tuple(formats),
-                  force, 1 if jobs > 1 else 2) for k in range(count)]
+                  force, 1) for k in range(count)]  # -j bounds all concurrency, LaTeX's too
     started = time.monotonic()
     results = _run(tasks, jobs)
     errors = [line for r in results if "error" in r for line in r["error"]]

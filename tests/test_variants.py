@@ -1,0 +1,116 @@
+"""answerkey variants: deterministic, distinct, traceable, interruptible."""
+
+import csv
+import json
+import signal
+import subprocess
+import time
+
+from helpers import ANSWERKEY, ROOT, run_cli, write_spec
+
+SPEC = """
+title: Variants
+seed: 5
+questions:
+  - id: conv
+    kind: convolution
+    input: [{randint: [-9, 9]}, {randint: [-9, 9]}, {randint: [1, 9]}]
+    kernel: {choice: [[1, 0, -1], [1, 2, 1], [2, -1]]}
+  - id: net
+    kind: cnn_shapes
+    input: [3, {choice: [32, 64]}, 64]
+    layers: [{type: conv, filters: {randint: [2, 64]}, kernel: {randint: [2, 5]}}]
+"""
+
+
+def answers(folder):
+    return (folder / "answers.json").read_bytes()
+
+
+def test_variants_are_deterministic_independent_of_n_and_jobs(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_cli("variants", spec, "-n", 3, "-j", 2, "-o", a, "--to", "json").returncode == 0
+    result = run_cli("variants", spec, "-n", 5, "-j", 1, "-o", b, "--to", "json")
+    assert result.returncode == 0, result.stderr
+    assert "5 variants in" in result.stdout
+    for k in ("000", "001", "002"):
+        assert answers(a / "v" / "variants" / k) == answers(b / "v" / "variants" / k)
+    data = json.loads(answers(b / "v" / "variants" / "004"))
+    assert data["variant"] == {"index": 4, "seed": 5}
+    drawn = {json.dumps(json.loads(answers(b / "v" / "variants" / f"00{k}"))["questions"])
+             for k in range(5)}
+    assert len(drawn) == 5  # distinct
+
+
+def test_manifest_traces_every_variant(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    result = run_cli("variants", spec, "-n", 4, "-o", tmp_path, "--to", "json", "--seed", 9)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "v" / "variants"
+    rows = list(csv.DictReader((folder / "variants.csv").open()))
+    assert [r["id"] for r in rows] == ["000", "001", "002", "003"]
+    for row in rows:
+        data = json.loads(answers(folder / row["id"]))
+        assert int(row["seed"]) == 9 == data["variant"]["seed"]
+        assert json.loads(row["conv.kernel"]) == data["questions"]["conv"]["params"]["kernel"]
+        assert json.loads(row["net.input[1]"]) == data["questions"]["net"]["params"]["input"][1]
+        assert len(row["spec_sha256"]) == 64
+
+
+def test_roster_variants_depend_only_on_student_id(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    (tmp_path / "r1.csv").write_text("name,id\nAda,s-001\nBo,s-002\nCy,s-003\n")
+    (tmp_path / "r2.csv").write_text("id\ns-003\ns-001\n")
+    assert run_cli("variants", spec, "--roster", tmp_path / "r1.csv", "-o", tmp_path / "x",
+                   "--to", "json").returncode == 0
+    assert run_cli("variants", spec, "--roster", tmp_path / "r2.csv", "-o", tmp_path / "y",
+                   "--to", "json").returncode == 0
+    for sid in ("s-001", "s-003"):
+        x = json.loads(answers(tmp_path / "x" / "v" / "variants" / sid))
+        y = json.loads(answers(tmp_path / "y" / "v" / "variants" / sid))
+        assert x["questions"] == y["questions"] and x["variant"]["student"] == sid
+
+
+def test_bad_roster_and_usage(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    (tmp_path / "r.csv").write_text("id\ns1\ns1\n../etc\n")
+    result = run_cli("variants", spec, "--roster", tmp_path / "r.csv", "-o", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'r.csv'}:3:1: student id 's1' repeats line 2",
+        f"{tmp_path / 'r.csv'}:4:1: student id '../etc' must be 1-64 letters, digits, '.', '_' "
+        "or '-' (it names a folder)"]
+    assert run_cli("variants", spec, "-o", tmp_path).returncode == 2
+    assert run_cli("variants", spec, "-n", 0, "-o", tmp_path).returncode == 2
+
+
+def test_complete_variants_with_pdfs_and_a_cached_rerun(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    assert run_cli("variants", spec, "-n", 2, "-o", tmp_path).returncode == 0
+    for k in ("000", "001"):
+        names = sorted(p.name for p in (tmp_path / "v" / "variants" / k).iterdir())
+        assert names == [".answerkey-cache.json", "answer-key.pdf", "answer-key.tex",
+                         "answers.json", "handout.pdf", "handout.tex", "index.html"]
+    again = run_cli("variants", spec, "-n", 2, "-o", tmp_path)
+    assert "(0 built, 2 up to date)" in again.stdout
+
+
+def test_interrupt_leaves_no_half_written_variant(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    proc = subprocess.Popen([ANSWERKEY, "variants", spec, "-n", "40", "-j", "2", "-o", tmp_path],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    folder = tmp_path / "v" / "variants"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (folder.exists() and any(folder.iterdir())):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "none half-written" in err
+    done = [p for p in folder.iterdir()]
+    assert 0 < len(done) < 40
+    for variant in done:
+        assert not variant.name.startswith("."), variant
+        assert (variant / "answer-key.pdf").exists() and (variant / "handout.pdf").exists()
+    assert not (folder / "variants.csv").exists()
