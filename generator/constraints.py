@@ -35,13 +35,14 @@ def parse(text: str) -> ast.Expression:
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             part = ast.get_source_segment(text, node) or type(node).__name__
-            raise ConstraintError(f"'{part}' is not allowed in a constraint")
+            raise ConstraintError(f"uses '{part}', which is not allowed in a constraint")
         if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or
                                            node.func.id not in _FUNCTIONS or node.keywords):
-            raise ConstraintError(f"'{ast.get_source_segment(text, node)}': only "
-                                  f"{', '.join(_FUNCTIONS)} can be called")
+            name = ast.get_source_segment(text, node.func)
+            raise ConstraintError(f"calls '{name}': only {', '.join(_FUNCTIONS)} can be called")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            raise ConstraintError(f"{node.value!r}: only numbers can be written in a constraint")
+            raise ConstraintError(f"writes {node.value!r}: only numbers can be written in a "
+                                  "constraint")
     return tree
 
 
@@ -68,7 +69,7 @@ def _eval(node, values):
         container, index = _eval(node.value, values), _eval(node.slice, values)
         if not isinstance(container, list) or not isinstance(index, int) or not (
                 -len(container) <= index < len(container)):
-            raise ConstraintError(f"'{ast.unparse(node)}' is not an entry of a list")
+            raise ConstraintError(f"reads '{ast.unparse(node)}', which is not an entry of a list")
         return container[index]
     if isinstance(node, ast.BoolOp):
         results = (_eval(v, values) for v in node.values)
@@ -80,13 +81,13 @@ def _eval(node, values):
     if isinstance(node, ast.BinOp):
         left, right = _eval(node.left, values), _eval(node.right, values)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
-            raise ConstraintError(f"'{ast.unparse(node)}': arithmetic needs numbers")
+            raise ConstraintError(f"computes '{ast.unparse(node)}': arithmetic needs numbers")
         if isinstance(node.op, ast.Pow) and abs(right) > 64:
-            raise ConstraintError(f"'{ast.unparse(node)}': the exponent is too large")
+            raise ConstraintError(f"computes '{ast.unparse(node)}': the exponent is too large")
         try:
             return _BINARY[type(node.op)](left, right)
         except (ZeroDivisionError, OverflowError, TypeError) as exc:
-            raise ConstraintError(f"'{ast.unparse(node)}': {exc}") from None
+            raise ConstraintError(f"computes '{ast.unparse(node)}': {exc}") from None
     if isinstance(node, ast.Compare):
         left = _eval(node.left, values)
         for op, right_node in zip(node.ops, node.comparators):
@@ -97,10 +98,10 @@ def _eval(node, values):
         return True
     if isinstance(node, ast.Call):
         return _eval(node.func, values)(*(_eval(a, values) for a in node.args))
-    raise ConstraintError(f"'{ast.unparse(node)}' is not allowed")  # parse() prevents this
+    raise ConstraintError(f"uses '{ast.unparse(node)}', which is not allowed")  # parse() stops it
 
 
 def _lookup(container, key: str, shown: str):
     if isinstance(container, dict) and key in container and container[key] is not None:
         return container[key]
-    raise ConstraintError(f"'{shown}' is not a value of this question")
+    raise ConstraintError(f"reads '{shown}', which is not a value of this question")

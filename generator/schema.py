@@ -110,7 +110,7 @@ class Number(Validator):
         if isinstance(value, float) and not math.isfinite(value):
             return ctx.error(loc, f"expected a finite number, got {show(value)}")
         if abs(value) > self.max_abs:
-            return ctx.error(loc, f"{show(value)} is too large (at most {self.max_abs:g} in size)")
+            return ctx.error(loc, f"{show(value)} is too large (the limit is ±{self.max_abs:g})")
         if self.integer:
             if isinstance(value, float) and not value.is_integer():
                 return ctx.error(loc, f"expected a whole number, got {show(value)}")
@@ -126,7 +126,8 @@ class Number(Validator):
 
 def Int(min: float | None = None, max: float | None = None) -> Number:  # noqa: N802
     """A whole number within inclusive bounds."""
-    return Number(min=min, max=max, integer=True)
+    limit = 1e12 if max is None or abs(max) <= 1e12 else abs(max)
+    return Number(min=min, max=max, integer=True, max_abs=limit)
 
 
 @dataclass

@@ -196,8 +196,7 @@ def _failed_constraint(texts: list, params: dict, loc: Loc, ctx: Ctx):
             if not constraints.holds(constraints.parse(text), params):
                 return text
         except constraints.ConstraintError as exc:
-            ctx.error(loc.key("constraints").index(n), f"constraint '{text}' {exc}"
-                      if str(exc).startswith("is ") else f"constraint '{text}': {exc}")
+            ctx.error(loc.key("constraints").index(n), f"constraint '{text}' {exc}")
             return INVALID
     return None
 
@@ -220,8 +219,8 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
             ctx.error(loc, "missing required key 'kind'")
         else:
             hint = did_you_mean(kind_name, KINDS) if isinstance(kind_name, str) else ""
-            ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint}; "
-                      f"known kinds: {', '.join(sorted(KINDS))}")
+            ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint} "
+                      "(`answerkey kinds` lists them)")
         return None
     fields = QUESTION_FIELDS | kind.FIELDS
     qid_for_draw = qid if isinstance(qid, str) else str(i)
