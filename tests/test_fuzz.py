@@ -1,0 +1,87 @@
+"""Property-based fuzzing of the spec loader: any input gives a Spec or located problems.
+
+The suite runs the default hypothesis profile; `make fuzz` runs many more examples.
+"""
+
+import copy
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.errors import SpecError
+from generator.solve import solve_spec
+from generator.spec import parse_spec
+
+from helpers import ROOT
+
+YAML_CHARS = st.sampled_from(list("abcqxyz0123456789 -:[]{},'\"#&*!|>%@`\t\n\\.$^~_") +
+                             ["title", "questions", "id", "kind", "convolution", "cnn_shapes",
+                              "conv_design", "text", "input", "kernel", "  - ", ": ", "\n  ",
+                              "randint", "choice", "!!python/object", "&a", "*a", "<<", "---",
+                              ".nan", ".inf", "1e400", "é", "中", "😀"])
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=20)
+REFERENCE = yaml.safe_load((ROOT / "specs" / "cnn-workshop.yaml").read_text())
+
+
+def outcome(text: str):
+    """A validated spec or the problems; anything else propagates and fails the test."""
+    try:
+        spec = parse_spec(text, "fuzz.yaml")
+    except SpecError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert str(problem).startswith(("fuzz.yaml", "--set"))
+        return exc
+    return spec
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(YAML_CHARS, max_size=80).map("".join))
+def test_fuzz_random_yaml_text(text):
+    outcome(text)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(VALUES)
+def test_fuzz_random_documents(document):
+    outcome(yaml.safe_dump(document))
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, prefix + (i,))
+
+
+PATHS = [p for p in _paths(REFERENCE) if p]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3))
+def test_fuzz_mutated_reference_spec(mutations):
+    """Replace values deep inside a real spec: validation catches it, or solving works."""
+    document = copy.deepcopy(REFERENCE)
+    for path, value in mutations:
+        node = document
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    result = outcome(yaml.safe_dump(document))
+    if not isinstance(result, SpecError):
+        try:
+            solve_spec(result)
+        except SpecError as exc:  # a problem found at the evaluation point is located too
+            assert all(str(p).startswith("fuzz.yaml") for p in exc.problems)
