@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -127,7 +128,8 @@ def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=F
         return [outcomes[n] for n in range(len(specs))]
     parent = targets[0].parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".answerkey-", dir=parent))
+    recover_interrupted(parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".answerkey-{os.getpid()}-", dir=parent))
     try:
         jobs, staged = [], []
         for (n, spec, target, key, record), results in solved:
@@ -138,16 +140,42 @@ def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=F
             staged.append((n, folder, target, key, extra, outcome))
         if jobs:
             compile_all(jobs, parallel=latex_jobs or min(len(jobs), os.cpu_count() or 1))
-        for n, folder, target, key, extra, outcome in staged:
+        for _, folder, _, key, extra, _ in staged:
             _tidy(folder, formats)
             cache.write(folder, key, extra)
-        for n, folder, target, key, extra, outcome in staged:
+        for n, folder, target, _, _, outcome in staged:
             move_into_place(folder, target)
             outcome.folder = target
             outcomes[n] = outcome
         return [outcomes[n] for n in range(len(specs))]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+_STALE = re.compile(r"\.answerkey-(\d+)-.*|\.(.+)\.old-(\d+)")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_interrupted(parent: Path) -> None:
+    """Clean up after a build that was killed (SIGKILL, power loss): remove its staging
+    folder, and put back a previous output it had moved aside but not yet replaced."""
+    for path in parent.iterdir():
+        m = _STALE.fullmatch(path.name)
+        if not m or _alive(int(m.group(1) or m.group(3))):
+            continue
+        if m.group(2) and not (parent / m.group(2)).exists():
+            path.rename(parent / m.group(2))
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def move_into_place(new: Path, target: Path) -> Path:

@@ -1,6 +1,7 @@
 """Per-question `constraints`: small boolean expressions over the question's own values.
 
-`at.x1 + at.x2 != 0`, `(input[1] - layers[0].kernel) % layers[0].stride == 0`, `len(kernel) <= len(input)`.
+`at.x1 + at.x2 != 0`, `(input[1] - layers[0].kernel) % layers[0].stride == 0`,
+`len(kernel) <= len(input)`.
 Parsed with Python's `ast` module and evaluated by walking the tree with a whitelist of node
 types: names and dotted paths read the question's values, and nothing is ever `eval`ed.
 """

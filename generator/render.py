@@ -16,7 +16,6 @@ from .escape import html_escape, latex_escape, split_rich
 from .numbers import MathText, fmt, fmt_vector
 
 
-
 class Latex(str):
     """LaTeX source that is already safe to paste (escaped user text, generated markup)."""
 
