@@ -4,10 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup key test snapshots bench fuzz lint clean
+.PHONY: setup setup-test key test snapshots bench fuzz clean
 
-# Python packages into .venv (re-done only when pyproject.toml changes) and TeX when missing.
+# Python packages into .venv (re-done only when pyproject.toml changes) and TeX when missing;
+# the test set-up adds Debian's chromium for the browser test.
 setup: $(STAMP)
+	@ANSWERKEY_NO_BROWSER=1 scripts/ensure-system.sh
+
+setup-test: $(STAMP)
 	@scripts/ensure-system.sh
 
 $(STAMP): pyproject.toml
@@ -18,17 +22,17 @@ $(STAMP): pyproject.toml
 key: setup  ## the reference answer key into output/ift6135-a1/
 	$(BIN)/answerkey build specs/ift6135-a1.yaml
 
-test: setup  ## the whole suite
+test: setup-test  ## the whole suite
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m pytest -q
 
-snapshots: setup  ## rewrite the golden files in tests/snapshots/ (review the diff!)
+snapshots: setup-test  ## rewrite the golden files in tests/snapshots/ (review the diff!)
 	$(BIN)/python -m pytest -q tests/test_snapshots.py --update-snapshots
 
 bench: setup  ## speed ratios measured in one run
 	$(BIN)/python bench/build.py
 
-fuzz: setup  ## longer property-based fuzzing than the suite runs
+fuzz: setup-test  ## longer property-based fuzzing than the suite runs
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k fuzz
 
 clean:

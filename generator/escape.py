@@ -10,6 +10,7 @@ _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
     "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"\textquotedbl{}",
+    "`": r"\textasciigrave{}",
     "\n": " ", "\r": " ", "\t": " ",
 }
 
@@ -42,12 +43,14 @@ def _latex_char(ch: str) -> str:
         return ch
     # Characters pdfTeX's T1/utf8 set-up cannot typeset (CJK, emoji, RTL scripts) are shown
     # as their code point rather than failing the build.
-    return rf"\texttt{{[U+{code:04X}]}}"
+    return rf"\texttt{{[U+{code:04X}]}}\allowbreak{{}}"
 
 
 def latex_escape(text: str) -> str:
     """Plain text -> LaTeX source that typesets exactly that text and nothing else."""
-    return "".join(_latex_char(ch) for ch in str(text))
+    out = "".join(_latex_char(ch) for ch in str(text))
+    # T1 fonts join -- and ,, into dashes and quotes: keep the characters the user typed.
+    return re.sub(r"([-,])(?=[-,])", r"\1{}", out)
 
 
 def html_escape(text: str) -> Markup:

@@ -20,7 +20,7 @@ BOUNDS = Record({
     "max_kernel": Field(Int(1, 100_000)),  # effective kernel; default: the input size
 })
 PART = Record({
-    "label": Field(Str(max_len=40, multiline=False)),
+    "label": Field(Str(max_len=80, multiline=False)),
     "layer": Field(Choice(("conv", "pool")), default="conv"),
     "input": Field(SHAPE, required=True),
     "output": Field(SHAPE),

@@ -1,0 +1,125 @@
+"""Injection and reproducibility: user strings are shown, never executed; builds repeat exactly."""
+
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import ROOT, run_cli
+
+PAYLOADS = {
+    "input": r"\input{/etc/passwd}",
+    "write18": r"\write18{touch /tmp/answerkey-pwned}",
+    "catcode": r"\catcode`\@=11 \def\x{} --- ,, 100% #1 & ~ ^ _ {braces}",
+    "script": "</script><script>alert('x')</script>",
+    "img": '"><img src=x onerror=alert(1)>',
+    "accents": "Ünïcödé café — naïve",
+    "wide": "中文 😀 שלום",
+}
+ASCII = ("input", "write18", "catcode", "script", "img")
+
+
+def spec_with(payload: str) -> dict:
+    """A spec with the payload in every field that takes free text."""
+    return {
+        "title": f"T {payload}", "subtitle": f"S {payload}", "course": f"C {payload}",
+        "due": f"D {payload}", "author": f"A {payload}",
+        "questions": [
+            {"id": "q1", "kind": "convolution", "title": f"Q {payload}",
+             "input": [1, 2], "kernel": [1]},
+            {"id": "q2", "kind": "conv_design", "parts": [
+                {"label": f"L {payload}", "layer": "pool", "input": [1, 8, 8],
+                 "given": {"k": 2}}]},
+            {"id": "q3", "kind": "text", "statement": f"Stmt {payload} and $x^2$",
+             "solution": f"Sol {payload}\n\nSecond paragraph {payload}"},
+            {"id": "q4", "kind": "convolution", "statement": f"Override {payload}",
+             "input": [3], "kernel": [1]},
+        ],
+    }
+
+
+class TextAndTags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module", params=list(PAYLOADS))
+def built(request, tmp_path_factory):
+    name = request.param
+    tmp = tmp_path_factory.mktemp(name)
+    spec = tmp / "inj.yaml"
+    spec.write_text(yaml.safe_dump(spec_with(PAYLOADS[name]), allow_unicode=True))
+    result = run_cli("build", spec, "-o", tmp / "out")
+    assert result.returncode == 0, result.stderr
+    return name, tmp / "out" / "inj"
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", "-raw", path, "-"], capture_output=True, text=True).stdout
+    return " ".join(text.split()).replace("’", "'")  # typographic apostrophes are fine
+
+
+def test_pdf_shows_every_string_literally(built):
+    name, out = built
+    payload = " ".join(PAYLOADS[name].split())
+    key = pdf_text(out / "answer-key.pdf")
+    shown = payload
+    if name == "wide":  # no glyphs in the PDF's Type 1 fonts: the code points are shown,
+        # with a line break allowed after each one (so compare without white space)
+        shown = "[U+4E2D][U+6587][U+1F600][U+05E9][U+05DC][U+05D5][U+05DD]"
+        key = key.replace(" ", "")
+    for prefix in ("T", "S", "C", "D", "A", "Q", "L", "Stmt", "Sol", "Second paragraph",
+                   "Override"):
+        expected = f"{prefix} {shown}" if name != "wide" else f"{prefix}{shown}".replace(" ", "")
+        assert expected in key, (prefix, key[:2000])
+    assert not Path("/tmp/answerkey-pwned").exists()
+    handout = pdf_text(out / "handout.pdf")
+    assert ("Stmt" + shown).replace(" ", "") in handout.replace(" ", "")
+
+
+def test_html_shows_every_string_as_text_and_adds_no_markup(built):
+    name, out = built
+    page = (out / "index.html").read_text(encoding="utf-8")
+    parser = TextAndTags()
+    parser.feed(page)
+    assert [t for t, _ in parser.tags if t in ("script", "img", "iframe", "object")] == []
+    assert not [a for _, a in parser.tags if any(k.startswith("on") for k in a)]
+    text = " ".join("".join(parser.text).split())
+    payload = " ".join(PAYLOADS[name].split())
+    for prefix in ("T", "Q", "L", "Stmt", "Sol", "Override"):
+        assert f"{prefix} {payload}" in text
+
+
+def test_ids_and_names_are_restricted_so_they_cannot_carry_markup(tmp_path):
+    for bad in ('q"><script>', "q\\input", "q 1"):
+        spec = tmp_path / "s.yaml"
+        spec.write_text(yaml.safe_dump({"title": "T", "questions": [
+            {"id": bad, "kind": "convolution", "input": [1], "kernel": [1]}]}))
+        result = run_cli("check", spec)
+        assert result.returncode == 2 and "is not a valid name" in result.stderr
+
+
+@pytest.mark.parametrize("stem", ["ift6135-a1", "cnn-workshop"])
+def test_two_builds_are_byte_identical(stem, tmp_path):
+    import os
+
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    for out in ("a", "b"):
+        result = run_cli("build", ROOT / "specs" / f"{stem}.yaml", "-o", tmp_path / out,
+                         "--force", env=env)
+        assert result.returncode == 0, result.stderr
+    a, b = tmp_path / "a" / stem, tmp_path / "b" / stem
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert any(f.suffix == ".pdf" for f in files)
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
