@@ -8,7 +8,6 @@ import time
 import pytest
 
 from generator.build import recover_interrupted
-
 from helpers import ANSWERKEY, ROOT, write_spec
 
 SPEC = """

@@ -6,7 +6,6 @@ import pytest
 import yaml
 
 from generator.cli import main
-
 from helpers import ROOT, run_cli, write_spec
 
 CORPUS = ROOT / "tests" / "bad_specs"

@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+
 from helpers import run_cli, write_spec
 
 SPEC = """

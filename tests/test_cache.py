@@ -8,7 +8,6 @@ import generator
 from generator import build, cache, render
 from generator.build import build_specs
 from generator.spec import load_spec
-
 from helpers import write_spec
 
 SPEC = """

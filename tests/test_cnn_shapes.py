@@ -1,11 +1,11 @@
 """cnn_shapes: the reference network, PyTorch's rules, and verification by sliding windows."""
 
 import pytest
-from helpers import params_of, spec_problems
 
 from generator.errors import VerificationError
 from generator.kinds import cnn_shapes
 from generator.numeric.conv import conv_output_size, count_windows
+from helpers import params_of, spec_problems
 
 REFERENCE = """
 title: t

@@ -1,11 +1,11 @@
 """conv_design: every configuration of the reference parts, the pick rule, the bounds."""
 
 import pytest
-from helpers import params_of, spec_problems
 
 from generator.errors import VerificationError
 from generator.kinds import conv_design
 from generator.numeric.conv import conv_output_size
+from helpers import params_of, spec_problems
 
 REFERENCE = """
 title: t

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from generator.errors import SpecError
 from generator.solve import solve_spec
 from generator.spec import parse_spec
-
 from helpers import ROOT
 
 YAML_CHARS = st.sampled_from(list("abcqxyz0123456789 -:[]{},'\"#&*!|>%@`\t\n\\.$^~_") +

@@ -4,7 +4,6 @@ import numpy as np
 
 from generator.randomize import question_rng
 from generator.spec import parse_spec
-
 from helpers import spec_problems
 
 SPEC = """

@@ -9,10 +9,10 @@ import difflib
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 
 from generator.build import render_spec
 from generator.solve import load_specs, solve_spec
+from helpers import ROOT
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))

@@ -1,9 +1,9 @@
 """Spec loading and validation: one located line per problem, all problems in one run."""
 
 import pytest
-from helpers import spec_problems
 
 from generator.spec import parse_override_path, parse_spec
+from helpers import spec_problems
 
 CONV = "  - {id: q5, kind: convolution, input: [1, 2, 3, 4], kernel: [1, 0, 2]}\n"
 CONV3 = "  - {id: q5, kind: convolution, input: [1, 2, 3, 4], kernel: [1, 0, 2], modes: [full, valid, same]}\n"
