@@ -11,11 +11,14 @@ and two templates named after it: templates/latex/NAME.tex.j2 and templates/html
 each with the macros statement(q) and answer(q).
 """
 
-from . import cnn_shapes, conv_design, convolution, text
+from . import activations, cnn_shapes, conv_design, convolution, sigmoid_tanh, softmax, text
 
 KINDS = {
     module.NAME: module
     for module in (
+        activations,
+        softmax,
+        sigmoid_tanh,
         convolution,
         cnn_shapes,
         conv_design,

@@ -27,7 +27,8 @@ GRID_POINTS = 1200  # intervals of the grid the alternative definitions are chec
 # Alternative definitions of g through H: key, formula, its value at x = 0 and why.
 DEFINITIONS = (
     ("xH", r"x\,H(x)", r"0 \cdot H(0) = 0 \cdot \tfrac{1}{2} = 0"),
-    ("x1mH", r"x\,\bigl(1 - H(-x)\bigr)", r"0 \cdot \bigl(1 - H(0)\bigr) = 0 \cdot \tfrac{1}{2} = 0"),
+    ("x1mH", r"x\,\bigl(1 - H(-x)\bigr)",
+     r"0 \cdot \bigl(1 - H(0)\bigr) = 0 \cdot \tfrac{1}{2} = 0"),
     ("integral", r"\int_{-\infty}^{x} H(t)\,dt",
      r"\int_{-\infty}^{0} H(t)\,dt = 0 \text{ (the single point } t = 0 \text{ has no width)}"),
     ("sgn", r"\tfrac{1}{2}\bigl(x + x\,(2H(x) - 1)\bigr)",
@@ -78,7 +79,8 @@ def solve(params: dict) -> Solution:
     delta = float(params["delta"])
     quotients = [{"eps": eps, "right": (max(0.0, eps) - 0.0) / eps,
                   "left": (max(0.0, -eps) - 0.0) / -eps} for eps in (0.1, 0.01, 0.001)]
-    grid = check_grid(lo, hi)
+    samples = sorted(set(np.linspace(lo, hi, 5).tolist()) | ({0.0} if lo < 0 < hi else set()))
+    grid = np.union1d(check_grid(lo, hi), samples)  # 0 stays a grid point
     relu, values = np.maximum(grid, 0.0), definitions_on(grid)
     zero = int(np.flatnonzero(grid == 0.0)[0])
     definitions = []
@@ -87,12 +89,9 @@ def solve(params: dict) -> Solution:
         definitions.append({"key": key, "formula": MathText(formula),
                             "at_zero": MathText(at_zero), "max_abs_error": error,
                             "value_at_zero": float(values[key][zero])})
-    samples = sorted(set(np.linspace(lo, hi, 5).tolist()) | ({0.0} if lo < 0 < hi else set()))
-    sample_values = definitions_on(check_grid(min(samples), max(samples)))  # same formulas
     table = [{"x": s, "H": float(heaviside(s)), "g": max(0.0, s),
-              "values": [float(np.interp(s, check_grid(min(samples), max(samples)),
-                                         sample_values[key])) for key, _, _ in DEFINITIONS]}
-             for s in samples]
+              "values": [float(values[key][i]) for key, _, _ in DEFINITIONS]}
+             for s, i in zip(samples, np.searchsorted(grid, samples))]
     gaps = []
     for k in params["sigmoid_k"]:
         kd = k * delta
@@ -117,6 +116,16 @@ def solve(params: dict) -> Solution:
     return Solution(answers, work, [Figure("relu-sigmoid", _drawer(params), 6.5, 2.9, caption)])
 
 
+def _mathtext_number(v: float) -> str:
+    """1000 as 1000, 1e6 as 10^6 (and 2.5e-7 as 2.5·10^-7) for a matplotlib label."""
+    text = f"{v:g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = rf"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"{mantissa}\cdot{power}"
+
+
 def _drawer(params: dict):
     lo, hi = (float(v) for v in params["x_range"])
     ks, delta = list(params["sigmoid_k"]), float(params["delta"])
@@ -138,7 +147,8 @@ def _drawer(params: dict):
             ax.set_xlim(lo, hi)
         styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "--", "-.", ":")
         for k, style in zip(ks, styles):
-            right.plot(x, sigmoid(k * x), ls=style, lw=1.4, label=rf"$\sigma({k:g}x)$")
+            kx = "x" if k == 1 else f"{_mathtext_number(k)}x"
+            right.plot(x, sigmoid(k * x), ls=style, lw=1.4, label=rf"$\sigma({kx})$")
         right.axvspan(max(-delta, lo), min(delta, hi), color="0.85", zorder=0,
                       label=rf"$|x|<\delta={delta:g}$")
         left.set_ylabel("value")
@@ -146,7 +156,7 @@ def _drawer(params: dict):
         right.set_title(r"$\sigma(kx) \to H(x)$ as $k$ grows", fontsize=9)
         right.set_ylim(-0.05, 1.05)
         left.legend(loc="upper left", fontsize=7.5)
-        right.legend(loc="upper left", fontsize=7.5)
+        right.legend(loc="lower right" if hi > 0 else "upper left", fontsize=7.5)  # empty there
 
     return draw
 
@@ -180,7 +190,8 @@ def verify(params: dict, solution: Solution) -> list[Check]:
     step = float(np.max(t[:, 1] - t[:, 0]))
     for key, value in candidates.items():
         tol = 1e-12 * (1 + abs(lo) + abs(hi)) + (step if key == "integral" else 0.0)
-        if np.max(np.abs(value - relu)) > tol or value[400] != 0.0 and key != "integral":
+        exact_at_zero = key == "integral" or value[400] == 0.0  # x[400] is 0
+        if np.max(np.abs(value - relu)) > tol or not exact_at_zero:
             raise VerificationError(f"g(x) = {key} differs from max(0, x) at random points")
     if any(d["max_abs_error"] > 1e-9 * (1 + abs(lo) + abs(hi)) or d["value_at_zero"] != 0.0
            for d in solution.answers["definitions"]):

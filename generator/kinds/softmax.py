@@ -1,0 +1,192 @@
+"""`softmax`: translation invariance, S(cx) and its limits, the sigmoid and K−1 parameter forms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import VerificationError
+from ..numbers import MathText
+from ..schema import Field, Number, Tuple, Vector
+from .base import Check, Figure, Solution
+
+NAME = "softmax"
+SUMMARY = ("softmax: translation invariance, S(cx) with its limits c = 0 and c → ∞, the sigmoid "
+           "form for 2 classes and the K−1 parameter form (computed stably, with a plot)")
+ENTRY = Number(max_abs=1e6)
+FIELDS = {
+    "x": Field(Vector(item=ENTRY, min_len=2, max_len=6), required=True,
+               doc="the vector the softmax is applied to (2 to 6 entries: all are printed)"),
+    "shift": Field(Number(max_abs=1e6), default=10, doc="the constant added in part 1"),
+    "scales": Field(Vector(item=Number(min=0, max=1e6), max_len=12, unique=True),
+                    default=[0, 0.5, 1, 10, 100], doc="the factors c of S(cx) (c ≥ 0)"),
+    "pair": Field(Tuple((("x1", ENTRY), ("x2", ENTRY))),
+                  doc="the 2-vector of part 3 (default: the first two entries of x)"),
+}
+TINY = 1e-12  # differences below this are rounding, not a change of S
+
+
+def check(params, loc, ctx) -> None:
+    """No cross-field rules: any x, shift and c ≥ 0 have an answer."""
+
+
+def softmax(v) -> np.ndarray:
+    """S(v) with the maximum subtracted first, so no exponential overflows."""
+    v = np.asarray(v, dtype=np.float64)
+    e = np.exp(v - v.max())
+    return e / e.sum()
+
+
+def sigmoid(z: float) -> float:
+    """σ(z) = 1/(1 + e^(−z)) without overflow."""
+    e = math.exp(-abs(z))
+    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+
+
+def _stable_steps(v: list, label: str) -> dict:
+    """v, its maximum, v − max, e^(v − max), their sum and S(v): the work of one softmax."""
+    arr = np.asarray(v, dtype=np.float64)
+    z = arr - arr.max()
+    e = np.exp(z)
+    return {"label": MathText(label), "v": arr.tolist(), "max": float(arr.max()),
+            "z": z.tolist(), "exp": e.tolist(), "sum": float(e.sum()),
+            "S": (e / e.sum()).tolist()}
+
+
+def limit_at_infinity(x) -> tuple[list, list]:
+    """lim_{c→∞} S(cx): 1/T on each of the T entries equal to max x, 0 elsewhere."""
+    x = np.asarray(x, dtype=np.float64)
+    top = np.flatnonzero(x == x.max())
+    limit = np.zeros_like(x)
+    limit[top] = 1.0 / len(top)
+    return limit.tolist(), (top + 1).tolist()
+
+
+def solve(params: dict) -> Solution:
+    """Every part with the spec's numbers, each softmax with the maximum subtracted."""
+    x = [float(v) for v in params["x"]]
+    K, shift = len(x), float(params["shift"])
+    base = _stable_steps(x, r"\mathbf{x}")
+    shifted = _stable_steps([v + shift for v in x], r"\mathbf{x} + c")
+    S = np.asarray(base["S"])
+    scaled = []
+    for c in params["scales"]:
+        Sc = softmax(c * np.asarray(x))
+        scaled.append({"c": c, "cx": (c * np.asarray(x)).tolist(), "S": Sc.tolist(),
+                       "change": float(np.max(np.abs(Sc - S)))})
+    counter = next((r for r in sorted(scaled, key=lambda r: r["c"] == 0)
+                    if r["change"] > TINY), None)  # c = 0 only if nothing else differs
+    limit, argmax = limit_at_infinity(x)
+    a, b = (float(v) for v in (params["pair"] or x[:2]))
+    z = a - b
+    pair = _stable_steps([a, b], r"\mathbf{x}")
+    y = [v - x[0] for v in x[1:]]
+    reduced = _stable_steps([0.0] + y, r"[0, \mathbf{y}]")
+    answers = {
+        "S": base["S"], "S_shifted": shifted["S"],
+        "translation_max_difference": float(np.max(np.abs(S - np.asarray(shifted["S"])))),
+        "scaled": [{"c": r["c"], "S": r["S"]} for r in scaled],
+        "limits": {"c_zero": [1.0 / K] * K, "c_infinity": limit, "argmax": argmax},
+        "two_class": {"x": [a, b], "z": z, "sigma": sigmoid(z), "one_minus_sigma": sigmoid(-z),
+                      "S": pair["S"]},
+        "reduced": {"y": y, "S": reduced["S"]},
+    }
+    work = {"K": K, "base": base, "shifted": shifted, "scaled": scaled, "counter": counter,
+            "ties": len(argmax), "all_equal": len(argmax) == K, "repeats": len(set(x)) < K,
+            "pair": pair, "compact": K <= 4,  # short vectors share a printed line
+            "exp_minus_z": math.exp(-z) if abs(z) <= 700 else None,
+            "underflow": any(0.0 in r["S"] for r in scaled),
+            "reduced": reduced}
+    caption = "Each entry of S(cx) against c; the markers are the spec's values of c."
+    return Solution(answers, work, [Figure("scaling", _drawer(x, params["scales"]), 6.5, 3.0,
+                                           caption)])
+
+
+def plot_range(x: list, scales: list) -> tuple[float, float]:
+    """(linear threshold, right end) of the symlog c axis: where S(cx) changes, and every c."""
+    spread = min(max(max(x) - min(x), 1e-6), 1e12) if max(x) > min(x) else 1.0
+    positive = [c for c in scales if c > 0]
+    low = 10.0 ** math.floor(math.log10(min(positive + [0.5 / spread])))
+    return low, max(positive + [20.0 / spread])
+
+
+def _drawer(x: list, scales: list):
+    def draw(fig) -> None:
+        """S(cx)_i against c on a symlog axis (linear near c = 0), the spec's c marked."""
+        low, high = plot_range(x, scales)
+        cs = np.concatenate([np.linspace(0.0, low, 60), np.geomspace(low, high, 500)[1:]])
+        curves = np.array([softmax(c * np.asarray(x)) for c in cs])
+        marks = np.array([softmax(c * np.asarray(x)) for c in scales])
+        ax = fig.add_subplot(1, 1, 1)
+        styles = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
+        for i, xi in enumerate(x):
+            line, = ax.plot(cs, curves[:, i], ls=styles[i % len(styles)], lw=1.5,
+                            label=rf"$S(c\mathbf{{x}})_{{{i + 1}}}$, $x_{{{i + 1}}} = {xi:g}$")
+            ax.plot(scales, marks[:, i], "o", ms=4, color=line.get_color(), clip_on=False)
+        ax.set_xscale("symlog", linthresh=low, linscale=0.6)
+        ax.set_xlim(0.0, high)
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel(f"$c$ (linear scale below {low:g}, logarithmic above)")
+        ax.set_ylabel(r"$S(c\mathbf{x})_i$")
+        ax.set_title(r"Softmax of $c\mathbf{x}$: uniform at $c = 0$, the arg max as $c \to \infty$",
+                     fontsize=9)
+        fig.legend(loc="outside right upper", fontsize=8)
+
+    return draw
+
+
+def _reference(v) -> np.ndarray:
+    """Softmax as S_i = 1 / Σ_j e^(v_j − v_i): no common shift, independent of `softmax`."""
+    v = np.asarray(v, dtype=np.float64)
+    with np.errstate(over="ignore"):  # e^(large) = inf gives S_i = 1/inf = 0, as it should
+        return 1.0 / np.exp(v[None, :] - v[:, None]).sum(axis=1)
+
+
+def _same(name: str, mine, ref, tol: float = TINY) -> float:
+    mine, ref = np.asarray(mine, dtype=np.float64), np.asarray(ref, dtype=np.float64)
+    finite = np.all(np.isfinite(mine)) and np.all(np.isfinite(ref))
+    if not finite or mine.shape != ref.shape or np.max(np.abs(mine - ref)) > tol:
+        raise VerificationError(f"{name}: {mine.tolist()} by the max-shift form, "
+                                f"{ref.tolist()} by the pairwise form")
+    return float(np.max(np.abs(mine - ref)))
+
+
+def _far_scaled(x: np.ndarray) -> np.ndarray:
+    """c(x − max x) for the c that puts the second-largest distinct entry at −60 (finite)."""
+    z = x - x.max()
+    below = z[z < 0]
+    if not below.size:
+        return z
+    with np.errstate(over="ignore"):  # a subnormal gap: the far entries go to -inf, clipped
+        return np.maximum(z / -below.max(), -1e10) * 60.0
+
+
+def verify(params: dict, solution: Solution) -> list[Check]:
+    """Every softmax again in the pairwise form; the limits at a large c; the two reductions."""
+    x, a = np.asarray(params["x"], dtype=np.float64), solution.answers
+    shift = float(params["shift"])
+    worst = _same("S(x)", a["S"], _reference(x))
+    worst = max(worst, _same("S(x + shift)", a["S_shifted"], _reference(x + shift)))
+    rounding = 8 * np.finfo(float).eps * (1 + abs(shift) + np.max(np.abs(x)))
+    _same("translation invariance", a["S_shifted"], a["S"], TINY + rounding)
+    for row in a["scaled"]:
+        worst = max(worst, _same(f"S({row['c']:g}x)", row["S"], _reference(row["c"] * x)))
+    _same("c = 0", a["limits"]["c_zero"], _reference(0 * x))
+    _same("c → ∞", a["limits"]["c_infinity"], _reference(_far_scaled(x)), 1e-20)
+    two = a["two_class"]
+    _same("[σ(z), 1 − σ(z)]", [two["sigma"], 1 - two["sigma"]], _reference(two["x"]))
+    _same("σ(z) = softmax", two["S"], [two["sigma"], two["one_minus_sigma"]])
+    y_rounding = 8 * np.finfo(float).eps * (1 + np.max(np.abs(x)))
+    _same("S([0, y])", a["reduced"]["S"], _reference(x), TINY + y_rounding)
+    return [
+        Check(f"softmax of $x$, $x + c$ and {len(a['scaled'])} scalings $c x$",
+              r"max-shift form = pairwise form $S_i = 1 / \sum_j e^{x_j - x_i}$",
+              f"largest difference {worst:.1e}"),
+        Check("the limits $c = 0$ and $c \\to \\infty$",
+              "uniform = $S(0 \\cdot x)$; the tie-shared arg max = $S(c x)$ at a $c$ that puts "
+              "the runner-up $60$ below the maximum",
+              "within $10^{-20}$"),
+        Check("2-class and $K - 1$ parameter forms",
+              "$[\\sigma(z), 1 - \\sigma(z)]$ and $S([0, y])$ = the pairwise form of $S$", "agree"),
+    ]

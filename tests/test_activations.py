@@ -1,0 +1,160 @@
+"""activations: ReLU's derivative, ReLU through H, the sigmoid gaps (closed forms, numpy, hand)."""
+
+import hashlib
+import math
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.errors import VerificationError
+from generator.kinds import activations
+from generator.kinds.base import Solution
+from helpers import ROOT, params_of, spec_problems
+
+REFERENCE = """
+title: t
+questions:
+  - {id: q1, kind: activations, points: [4, 4, 4], sigmoid_k: [1, 5, 50], delta: 0.1, x_range: [-3, 3]}
+"""
+
+
+def solve(k=(1, 5, 50), delta=0.1, x_range=(-3, 3)):
+    params = {"sigmoid_k": list(k), "delta": delta, "x_range": list(x_range)}
+    return params, activations.solve(params)
+
+
+def test_reference_gaps():
+    params, sol = solve()
+    assert params == params_of(REFERENCE)
+    gaps = sol.answers["sigmoid_gap"]
+    assert [g["k"] for g in gaps] == [1, 5, 50] and all(g["delta"] == 0.1 for g in gaps)
+    # hand-checked: 1/(1 + e^0.1) = 1/2.10517 = 0.47502; 1/(1 + e^0.5) = 1/2.64872 = 0.37754;
+    # 1/(1 + e^5) = 1/149.41316 = 0.0066929
+    assert [round(g["max_abs_error"], 4) for g in gaps] == [0.4750, 0.3775, 0.0067]
+    for g in gaps:
+        assert g["max_abs_error"] == pytest.approx(1 / (1 + math.exp(g["k"] * 0.1)), rel=1e-15)
+    assert [z["value"] for z in sol.answers["sigmoid_at_zero"]] == [0.5, 0.5, 0.5]
+    assert sol.answers["heaviside_at_zero"] == 0.5
+
+
+def test_gap_is_the_dense_maximum_beyond_delta():
+    _, sol = solve()
+    for g in sol.answers["sigmoid_gap"]:
+        x = np.linspace(0.1, 30, 300_001)
+        x = np.concatenate([-x, x])
+        with np.errstate(over="ignore"):  # e^(kx) = inf gives 1/inf = 0, correctly
+            dense = np.max(np.abs(1 / (1 + np.exp(-g["k"] * x)) - (x > 0)))
+        assert dense == pytest.approx(g["max_abs_error"], rel=1e-12)
+
+
+@given(st.floats(0.01, 500), st.floats(0.001, 5))
+def test_gap_formula_everywhere(k, delta):
+    params, sol = solve([k], delta)
+    gap = sol.answers["sigmoid_gap"][0]["max_abs_error"]
+    e = math.exp(-k * delta)  # 1/(1 + e^(kδ)) = e^(-kδ)/(1 + e^(-kδ)), no overflow
+    assert gap == pytest.approx(e / (1 + e), rel=1e-12, abs=1e-300)
+    assert len(activations.verify(params, sol)) == 2
+
+
+def test_derivative_from_one_sided_limits():
+    _, sol = solve()
+    d = sol.answers["derivative"]
+    assert (d["negative"], d["positive"], d["at_zero"]) == (0, 1, None)
+    assert (d["left_limit_at_zero"], d["right_limit_at_zero"]) == (0, 1)
+    for q in sol.work["quotients"]:  # (g(±ε) - g(0)) / ±ε
+        assert (q["left"], q["right"]) == (0, 1)
+
+
+def test_alternative_definitions_hold_on_a_grid_including_zero():
+    _, sol = solve()
+    assert [d["key"] for d in sol.work["definitions"]] == ["xH", "x1mH", "integral", "sgn"]
+    for d in sol.work["definitions"]:
+        assert d["max_abs_error"] < 1e-12 and d["value_at_zero"] == 0
+    grid = activations.check_grid(-3, 3)
+    assert 0.0 in grid and grid[0] == -3 and grid[-1] == 3
+    rows = {r["x"]: r for r in sol.work["table"]}
+    assert sorted(rows) == [-3, -1.5, 0, 1.5, 3]
+    assert rows[0]["H"] == 0.5 and rows[0]["values"] == [0, 0, 0, 0]
+    assert rows[1.5]["values"] == [1.5, 1.5, 1.5, 1.5]
+
+
+def test_grid_includes_zero_when_the_range_does_not():
+    grid = activations.check_grid(1, 4)
+    assert grid[0] == 0 and grid[-1] == 4 and np.all(np.diff(grid) > 0)
+    values = activations.definitions_on(grid)
+    for v in values.values():
+        assert np.max(np.abs(v - np.maximum(grid, 0))) < 1e-12
+
+
+def test_heaviside_and_sigmoid_match_numpy_without_overflow():
+    x = np.array([-1e308, -800.0, -1.0, 0.0, 1e-300, 2.0, 800.0])
+    assert np.array_equal(activations.heaviside(x), np.heaviside(x, 0.5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = activations.sigmoid(x)
+    assert s[3] == 0.5 and s[0] == 0 and s[-1] == 1 and np.all(np.isfinite(s))
+    mid = np.linspace(-30, 30, 61)
+    assert np.allclose(activations.sigmoid(mid), 1 / (1 + np.exp(-mid)), rtol=1e-14, atol=0)
+
+
+def test_large_k_underflows_to_zero_gap_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        params, sol = solve([1e6], 10)
+        activations.verify(params, sol)
+    assert sol.answers["sigmoid_gap"][0]["max_abs_error"] == 0.0
+    assert sol.work["gaps"][0]["exp_k_delta"] is None
+
+
+def test_verification_catches_a_wrong_gap():
+    params, sol = solve()
+    bad = Solution({**sol.answers, "sigmoid_gap": [dict(g) for g in sol.answers["sigmoid_gap"]]})
+    bad.answers["sigmoid_gap"][2]["max_abs_error"] = 0.0066  # 1/(1 + e^5) rounded wrongly
+    with pytest.raises(VerificationError, match="k = 50"):
+        activations.verify(params, bad)
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("x_range: [3, -3]", "q1.x_range: needs lo < hi, got [3, -3]"),
+    ("x_range: [1, 1]", "q1.x_range: needs lo < hi, got [1, 1]"),
+    ("x_range: [1]", "q1.x_range: expected a list [lo, hi], got a list of 1"),
+    ("sigmoid_k: [1, -5]", "q1.sigmoid_k[1]: must be greater than 0, got -5"),
+    ("sigmoid_k: []", "q1.sigmoid_k: must not be empty"),
+    ("delta: 0", "q1.delta: must be greater than 0, got 0"),
+    ("delta: two", "q1.delta: expected a number, got 'two'"),
+    ("deltta: 1", "q1.deltta: unknown key 'deltta' (did you mean 'delta'?)"),
+])
+def test_bad_input_is_located(extra, expected):
+    problems = spec_problems(f"title: t\nquestions:\n  - {{id: q1, kind: activations, {extra}}}\n")
+    assert len(problems) == 1 and problems[0].endswith(expected), problems
+
+
+def test_defaults_are_the_reference_question():
+    params = params_of("title: t\nquestions:\n  - {id: q1, kind: activations}\n")
+    assert params == {"sigmoid_k": [1, 5, 50], "delta": 0.1, "x_range": [-3, 3]}
+
+
+def test_figure_is_byte_identical_between_renders():
+    from generator.plots import render_figure
+
+    digests = []
+    for _ in range(2):
+        _, sol = solve()
+        (figure,) = sol.figures
+        assert figure.name == "relu-sigmoid"
+        svg, pdf = render_figure(figure)
+        assert svg.startswith(b"<?xml") and pdf.startswith(b"%PDF")
+        digests.append((hashlib.sha256(svg).hexdigest(), hashlib.sha256(pdf).hexdigest()))
+    assert digests[0] == digests[1]
+
+
+def test_solving_does_not_import_matplotlib():
+    code = ("import sys, generator.kinds.activations as a; "
+            "a.solve({'sigmoid_k': [1], 'delta': 0.1, 'x_range': [-1, 1]}); "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
