@@ -14,7 +14,7 @@ class MathText(str):
 
 
 def fmt(x, decimals: int) -> MathText:
-    """A number rounded to `decimals` for display: 5, 0.1111, -0.1535, 2.3 \\times 10^{-17}."""
+    """A number for display: 5, 0.7, 0.1111, -0.9900 (rounded), 2.3 \\times 10^{-17}."""
     if isinstance(x, bool):
         raise TypeError("fmt() takes numbers, not booleans")
     if isinstance(x, Integral):
@@ -30,10 +30,13 @@ def fmt(x, decimals: int) -> MathText:
         return sci(x)
     if abs(x) >= 1e15:
         return sci(x)
+    if x.is_integer():
+        return MathText(str(int(x)) if abs(x) < 1e15 else sci(x))
     text = f"{x:.{decimals}f}"
-    if "." in text:
+    if float(text) == x:  # exact at this precision: as written (0.7, not 0.7000)
         text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
+    # else rounded: every decimal shown (cos 3 = -0.9900, not -0.99)
+    if text.strip("-0.") == "":
         text = "0"
     return MathText(text)
 

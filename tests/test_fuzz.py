@@ -84,3 +84,39 @@ def test_fuzz_mutated_reference_spec(mutations):
             solve_spec(result)
         except SpecError as exc:  # a problem found at the evaluation point is located too
             assert all(str(p).startswith("fuzz.yaml") for p in exc.problems)
+
+
+TOKENS = st.sampled_from(["x", "y", "1", "2.5", "1e3", "+", "-", "*", "/", "^", "**", "(", ")",
+                          "sin", "log", "sqrt", "abs", "foo", ".", ",", "[", "]", "'", "_x",
+                          "lambda", ":", " ", "__import__", "é", "0", "-1"])
+
+
+@given(st.lists(TOKENS, max_size=40).map("".join))
+def test_fuzz_expression_parser(text):
+    """Random token strings: a graph, or an ExprError with a column inside the text."""
+    from generator.numeric.expr import ExprError, parse
+
+    try:
+        graph = parse(text, ["x", "y"])
+    except ExprError as exc:
+        assert 1 <= exc.column <= len(text) + 1
+        return
+    assert 0 <= graph.root < len(graph.nodes)
+
+
+@given(st.lists(TOKENS, max_size=30).map("".join), st.floats(-3, 3), st.floats(-3, 3))
+def test_fuzz_autodiff_solve(text, x, y):
+    """Whatever parses either solves or raises a located EvaluationError."""
+    from generator.errors import EvaluationError
+    from generator.kinds import autodiff
+    from generator.numeric.expr import ExprError, parse
+
+    try:
+        parse(text, ["x", "y"])
+    except ExprError:
+        return
+    try:
+        autodiff.solve({"function": text, "at": {"x": x, "y": y}, "forward": None,
+                        "reverse": True})
+    except EvaluationError as exc:
+        assert exc.field == "function"

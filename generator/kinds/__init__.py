@@ -1,4 +1,4 @@
-"""Question kinds, one module each; adding a kind is one line in KINDS.
+"""Question kinds, one module each; adding a kind is one line in _MODULES.
 
 A kind module defines:
   NAME, SUMMARY      its spec name and the one-line description `answerkey kinds` prints
@@ -11,17 +11,16 @@ and two templates named after it: templates/latex/NAME.tex.j2 and templates/html
 each with the macros statement(q) and answer(q).
 """
 
-from . import activations, cnn_shapes, conv_design, convolution, sigmoid_tanh, softmax, text
+from importlib import import_module
 
-KINDS = {
-    module.NAME: module
-    for module in (
-        activations,
-        softmax,
-        sigmoid_tanh,
-        convolution,
-        cnn_shapes,
-        conv_design,
-        text,
-    )
-}
+_MODULES = (  # one line per kind
+    "activations",
+    "softmax",
+    "sigmoid_tanh",
+    "autodiff",
+    "convolution",
+    "cnn_shapes",
+    "conv_design",
+    "text",
+)
+KINDS = {module.NAME: module for module in (import_module(f"{__name__}.{m}") for m in _MODULES)}

@@ -1,0 +1,191 @@
+"""Forward and reverse mode automatic differentiation over an evaluation trace.
+
+The trace follows Baydin, Pearlmutter, Radul & Siskind, "Automatic differentiation in machine
+learning: a survey" (JMLR 2018): inputs v_{1-n}..v_0, then one row v_1..v_m per elementary
+operation in the order of `expr.parse` (post-order, left operand first). Constants stay
+inside their row (`1/v_1` is one row). Each row knows its partial derivatives: forward mode
+sums partial x tangent over the operands, reverse mode hands adjoint x partial back to each
+operand, so a node used twice accumulates its adjoint in steps, as in the paper's Table 3.
+Everything is linear in the number of rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .expr import Graph
+
+
+class EvalError(Exception):
+    """A value the trace cannot compute, naming the row: 'v_3 = log(v_2): ...'."""
+
+
+@dataclass
+class Row:
+    """One trace row v_k = op(args); args are ("v", k) or ("c", constant)."""
+
+    k: int
+    op: str
+    args: tuple
+    value: float = 0.0
+    partials: list = field(default_factory=list)  # d v_k / d arg, per arg position
+
+
+def v_name(k: int) -> str:
+    """LaTeX name of trace variable k: v_{-1}, v_{0}, v_{3}."""
+    return f"v_{{{k}}}"
+
+
+def const_text(c: float) -> str:
+    """A constant as the author wrote it: 1, 2.5, -3."""
+    return str(int(c)) if float(c).is_integer() and abs(c) < 1e15 else repr(float(c))
+
+
+def build(graph: Graph, variables: list[str], point: dict) -> tuple[list[Row], int]:
+    """Evaluate the trace at `point`: the rows v_1..v_m and the trace index of y."""
+    n = len(variables)
+    ref: dict[int, tuple] = {}
+    values = {k - n + 1: float(point[name]) for k, name in enumerate(variables)}
+    rows: list[Row] = []
+    for node_id, node in enumerate(graph.nodes):
+        op = node[0]
+        if op == "var":
+            ref[node_id] = ("v", variables.index(node[1]) - n + 1)
+        elif op == "const":
+            ref[node_id] = ("c", node[1])
+        else:
+            row = Row(len(rows) + 1, op, tuple(ref[a] for a in node[1:]))
+            operands = [values[a[1]] if a[0] == "v" else a[1] for a in row.args]
+            row.value, row.partials = _evaluate(row, operands)
+            values[row.k] = row.value
+            ref[node_id] = ("v", row.k)
+            rows.append(row)
+    y = ref[graph.root]
+    if y[0] == "c":
+        raise EvalError("the function is a constant: there is nothing to differentiate")
+    return rows, y[1]
+
+
+def _evaluate(row: Row, x: list) -> tuple[float, list]:
+    """The value of a row and its partials; domain problems raise EvalError naming the row."""
+    op = row.op
+
+    def fail(why: str) -> EvalError:
+        return EvalError(f"row {row_text(row, plain=True)}: {why}")
+
+    try:
+        if op == "add":
+            return x[0] + x[1], [1.0, 1.0]
+        if op == "sub":
+            return x[0] - x[1], [1.0, -1.0]
+        if op == "neg":
+            return -x[0], [-1.0]
+        if op == "mul":
+            return x[0] * x[1], [x[1], x[0]]
+        if op == "div":
+            if x[1] == 0:
+                raise fail("division by zero")
+            return x[0] / x[1], [1 / x[1], -x[0] / x[1] ** 2]
+        if op == "pow":
+            return _power(x[0], x[1], row.args[1][0] == "c", fail)
+        a = x[0]
+        if op in ("log", "sqrt") and (a < 0 or (op == "log" and a == 0)):
+            raise fail(f"{op} of a {'negative' if a < 0 else 'zero'} number ({a:g})")
+        if op == "sqrt" and a == 0:
+            raise fail("sqrt has no derivative at 0")
+        if op == "abs" and a == 0:
+            raise fail("abs has no derivative at 0")
+        if op == "tan" and math.cos(a) == 0:
+            raise fail("tan is undefined here")
+        value = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
+                 "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "abs": abs,
+                 "sigmoid": _sigmoid}[op](a)
+        partial = {"sin": lambda: math.cos(a), "cos": lambda: -math.sin(a),
+                   "tan": lambda: 1 / math.cos(a) ** 2, "exp": lambda: value,
+                   "log": lambda: 1 / a, "sqrt": lambda: 1 / (2 * value),
+                   "tanh": lambda: 1 - value**2, "sigmoid": lambda: value * (1 - value),
+                   "abs": lambda: math.copysign(1.0, a)}[op]()
+        result = value, [partial]
+    except OverflowError:
+        raise fail("the value overflows") from None
+    if not all(math.isfinite(v) for v in (result[0], *result[1])):
+        raise fail("the value overflows")
+    return result
+
+
+def _sigmoid(a: float) -> float:
+    return 1 / (1 + math.exp(-a)) if a >= 0 else math.exp(a) / (1 + math.exp(a))
+
+
+def _power(a: float, b: float, constant_exponent: bool, fail) -> tuple[float, list]:
+    if a == 0 and b < 0:
+        raise fail("division by zero (0 to a negative power)")
+    if a < 0 and not float(b).is_integer():
+        raise fail(f"a negative number to a fractional power ({a:g}^{b:g})")
+    if not constant_exponent and a <= 0:
+        raise fail("a variable exponent needs a positive base")
+    if a == 0 and 0 < b < 1:
+        raise fail(f"0^{b:g} has no derivative (its slope at 0 is infinite)")
+    value = a**b
+    d_base = b * a ** (b - 1) if b != 0 else 0.0
+    if constant_exponent:
+        return value, [d_base, 0.0]
+    return value, [d_base, math.log(a) * value]
+
+
+def forward(rows: list[Row], seed: dict[int, float]) -> dict[int, float]:
+    """Tangents of every trace variable for the input tangents `seed` (trace index -> value)."""
+    tangent = dict(seed)
+    for row in rows:
+        tangent[row.k] = math.fsum(p * tangent[a[1]] for p, a in zip(row.partials, row.args)
+                                   if a[0] == "v")
+    return tangent
+
+
+def reverse(rows: list[Row], y: int, n: int) -> tuple[dict[int, float], list[tuple]]:
+    """Adjoints of every trace variable from ȳ = 1, and the steps in the order computed:
+    (target k, source row k, operand position, partial, new adjoint, incremental?)."""
+    adjoint: dict[int, float] = {y: 1.0}
+    steps = []
+    for row in reversed(rows):
+        if row.k not in adjoint:
+            continue  # does not reach y (only possible for rows after y, which do not exist)
+        for pos, (arg, partial) in enumerate(zip(row.args, row.partials)):
+            if arg[0] != "v":
+                continue
+            incremental = arg[1] in adjoint
+            adjoint[arg[1]] = adjoint.get(arg[1], 0.0) + adjoint[row.k] * partial
+            steps.append((arg[1], row.k, pos, partial, adjoint[arg[1]], incremental))
+    for k in range(1 - n, 1):
+        adjoint.setdefault(k, 0.0)
+    return adjoint, steps
+
+
+_INFIX = {"add": "+", "sub": "-", "mul": r"\cdot", "div": "/"}
+_PLAIN = {"mul": "*"}
+
+
+def operand_text(arg: tuple, plain: bool = False) -> str:
+    """v_{3} / v3 for a trace variable, the constant for a constant (negatives in brackets)."""
+    if arg[0] == "v":
+        return f"v{arg[1]}" if plain else v_name(arg[1])
+    text = const_text(arg[1])
+    return f"({text})" if text.startswith("-") else text
+
+
+def row_text(row: Row, plain: bool = False) -> str:
+    """'v_{2} = 1 / v_{1}' (LaTeX) or 'v2 = 1 / v1' (plain)."""
+    args = [operand_text(a, plain) for a in row.args]
+    if row.op in _INFIX:
+        body = f"{args[0]} {(_PLAIN if plain else {}).get(row.op, _INFIX[row.op])} {args[1]}"
+    elif row.op == "pow":
+        body = f"{args[0]}^{args[1]}" if plain else f"{args[0]}^{{{args[1]}}}"
+    elif row.op == "neg":
+        body = f"-{args[0]}"
+    elif plain:
+        body = f"{row.op}({args[0]})"
+    else:
+        name = {"sigmoid": r"\sigma", "abs": None}.get(row.op, f"\\{row.op}")
+        body = f"\\lvert {args[0]} \\rvert" if name is None else f"{name}({args[0]})"
+    return f"{f'v{row.k}' if plain else v_name(row.k)} = {body}"

@@ -1,0 +1,135 @@
+"""LaTeX for the trace tables: tangent rules, partial derivatives, the function itself."""
+
+from __future__ import annotations
+
+import re
+
+from .ad import Row, const_text, operand_text, v_name
+from .expr import Graph
+
+GREEK = set("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
+            "sigma tau upsilon phi chi psi omega".split())
+
+
+def var_latex(name: str) -> str:
+    """x1 -> x_{1}, alpha -> \\alpha, w_2 -> w_{2}, rate -> \\mathit{rate}."""
+    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    stem, sub = (m.group(1), m.group(2)) if m else (name, None)
+    if stem in GREEK:
+        stem = "\\" + stem
+    elif len(stem) > 1 or "_" in stem:
+        stem = r"\mathit{" + stem.replace("_", r"\_") + "}"
+    return f"{stem}_{{{sub}}}" if sub else stem
+
+
+def dot(arg: tuple) -> str:
+    return rf"\dot {v_name(arg[1])}"
+
+
+def partial_latex(row: Row, pos: int) -> str:
+    """The partial derivative of row v_k with respect to its operand at `pos`."""
+    a = [operand_text(x) for x in row.args]
+    vk = v_name(row.k)
+    op = row.op
+    if op in ("add",) or (op == "sub" and pos == 0):
+        return "1"
+    if op == "sub":
+        return "-1"
+    if op == "neg":
+        return "-1"
+    if op == "mul":
+        return a[1 - pos]
+    if op == "div":
+        return rf"\frac{{1}}{{{a[1]}}}" if pos == 0 else rf"-\frac{{{a[0]}}}{{{a[1]}^{{2}}}}"
+    if op == "pow":
+        if pos == 0:
+            return _power_rule(row.args, a)
+        return rf"\ln({a[0]}) \, {vk}"
+    return {"sin": rf"\cos({a[0]})", "cos": rf"-\sin({a[0]})",
+            "tan": rf"\frac{{1}}{{\cos^{{2}}({a[0]})}}", "exp": vk,
+            "log": rf"\frac{{1}}{{{a[0]}}}", "sqrt": rf"\frac{{1}}{{2 {vk}}}",
+            "tanh": rf"1 - {vk}^{{2}}", "sigmoid": rf"{vk} (1 - {vk})",
+            "abs": rf"\operatorname{{sign}}({a[0]})"}[op]
+
+
+def tangent_rule(row: Row) -> str:
+    """The right-hand side of the tangent row: -\\dot v_{1} / v_{1}^{2}, say."""
+    a = [operand_text(x) for x in row.args]
+    variable = [x[0] == "v" for x in row.args]
+    op = row.op
+    if op in ("add", "sub"):
+        sign = "+" if op == "add" else "-"
+        if all(variable):
+            return f"{dot(row.args[0])} {sign} {dot(row.args[1])}"
+        if variable[0]:
+            return dot(row.args[0])
+        return dot(row.args[1]) if op == "add" else f"-{dot(row.args[1])}"
+    if op == "neg":
+        return f"-{dot(row.args[0])}"
+    if op == "mul":
+        if all(variable):
+            return rf"{dot(row.args[0])} \, {a[1]} + {a[0]} \, {dot(row.args[1])}"
+        return rf"{a[1]} \, {dot(row.args[0])}" if variable[0] else \
+            rf"{a[0]} \, {dot(row.args[1])}"
+    if op == "div":
+        if all(variable):
+            return (rf"\frac{{{dot(row.args[0])} \, {a[1]} - {a[0]} \, {dot(row.args[1])}}}"
+                    rf"{{{a[1]}^{{2}}}}")
+        if variable[0]:
+            return rf"{dot(row.args[0])} / {a[1]}"
+        numerator = "" if a[0] == "1" else rf"{a[0]} \, "
+        return rf"-{numerator}{dot(row.args[1])} / {a[1]}^{{2}}"
+    terms = [rf"{partial_latex(row, pos)} \, {dot(arg)}"
+             for pos, arg in enumerate(row.args) if arg[0] == "v"]
+    return " + ".join(terms)
+
+
+def _power_rule(args: tuple, a: list) -> str:
+    """d(a^b)/da: b a^{b-1}, with a constant exponent's b - 1 worked out (2 v_0, not 2 v_0^1)."""
+    if args[1][0] != "c":
+        return rf"{a[1]} \, {a[0]}^{{{a[1]} - 1}}"
+    c = args[1][1]
+    power = const_text(c - 1)
+    base = "" if c == 1 else a[0] if c == 2 else rf"{a[0]}^{{{power}}}"
+    return f"{a[1]} \\, {base}".rstrip(" \\,") if base else a[1]
+
+
+_PRECEDENCE = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "pow": 4}
+
+
+def function_latex(graph: Graph, variables: list[str]) -> str:
+    """The parsed function as LaTeX, with only the brackets precedence needs."""
+    memo: dict[int, tuple[str, int]] = {}
+    for node_id, node in enumerate(graph.nodes):  # children always come before parents
+        op = node[0]
+        if op == "var":
+            memo[node_id] = (var_latex(node[1]), 9)
+        elif op == "const":
+            text = operand_text(("c", node[1]))
+            memo[node_id] = (text, 9)
+        elif op in _PRECEDENCE:
+            memo[node_id] = (_operator(op, [memo[c] for c in node[1:]]), _PRECEDENCE[op])
+        else:
+            inner = memo[node[1]][0]
+            name = {"sigmoid": r"\sigma", "log": r"\ln"}.get(op, f"\\{op}")
+            text = rf"\left\lvert {inner} \right\rvert" if op == "abs" else \
+                rf"\sqrt{{{inner}}}" if op == "sqrt" else rf"{name}\left({inner}\right)"
+            memo[node_id] = (text, 9)
+    return memo[graph.root][0]
+
+
+def _operator(op: str, parts: list[tuple[str, int]]) -> str:
+    prec = _PRECEDENCE[op]
+
+    def wrap(part, strict):
+        text, p = part
+        return rf"\left({text}\right)" if p < prec or (strict and p == prec) else text
+
+    if op == "neg":
+        return f"-{wrap(parts[0], False)}"
+    if op == "div":
+        return rf"\frac{{{parts[0][0]}}}{{{parts[1][0]}}}"
+    if op == "pow":
+        return f"{wrap(parts[0], True)}^{{{parts[1][0]}}}"
+    symbol = {"add": "+", "sub": "-", "mul": r"\cdot"}[op]
+    return f"{wrap(parts[0], False)} {symbol} {wrap(parts[1], op == 'sub')}"
