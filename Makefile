@@ -29,8 +29,10 @@ test: setup-test  ## the whole suite
 snapshots: setup-test  ## rewrite the golden files in tests/snapshots/ (review the diff!)
 	$(BIN)/python -m pytest -q tests/test_snapshots.py --update-snapshots
 
-bench: setup  ## speed ratios measured in one run
+bench: setup  ## speed ratios, each measured in one run
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/variants.py
+	$(BIN)/python bench/autodiff.py
 
 fuzz: setup-test  ## longer property-based fuzzing than the suite runs
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k fuzz

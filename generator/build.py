@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import FORMATS, cache
 from .answers import render_json
-from .latex import TexJob, compile_all
+from .latex import Compiler, TexJob
 from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
 from .spec import Spec
@@ -28,62 +28,81 @@ class Outcome:
 
 
 def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats,
-                previous: Path | None = None, record: dict | None = None):
+                previous: Path | None = None, record: dict | None = None,
+                compiler: Compiler | None = None, workers: int = 1):
     """Write the requested outputs into `folder`, reusing figures and PDFs of `previous`
-    that the cache `record` proves unchanged; return (LaTeX jobs still to run, outcome, extra
-    cache data)."""
+    that the cache `record` proves unchanged. PDFs are compiled by `compiler` as soon as
+    their inputs exist: a document without figures while the figures are drawn, the HTML
+    page while LaTeX runs. Returns (outcome, extra cache data)."""
     record = record or {}
     folder.mkdir(parents=True, exist_ok=True)
-    outcome, jobs = Outcome(folder), []
+    outcome = Outcome(folder)
     extra: dict = {"figures": {}, "tex": {}}
-    if {"pdf", "html", "tex"} & set(formats):
-        _figures(results, folder, previous, record.get("figures", {}), extra["figures"], outcome)
+    pending = []  # (TexJob, needs the figures?)
     if "pdf" in formats or "tex" in formats:
         for stem, key in (("answer-key", True), ("handout", False)):
             tex, spans = render_latex(spec, results, key)
             path = folder / f"{stem}.tex"
             path.write_text(tex, encoding="utf-8")
-            tex_key = _tex_key(tex, folder)
-            extra["tex"][path.name] = tex_key
-            old_pdf = previous / f"{stem}.pdf" if previous else None
-            if "pdf" in formats and old_pdf and old_pdf.exists() and \
-                    record.get("tex", {}).get(path.name) == tex_key:
-                shutil.copy2(old_pdf, folder / old_pdf.name)  # same .tex, same figures
-            elif "pdf" in formats:
-                jobs.append(TexJob(path, spans))
+            pending.append((TexJob(path, spans), "\\includegraphics" in tex))
+
+    def start(job: TexJob) -> None:
+        tex_key = _tex_key(job.tex.read_text(encoding="utf-8"), folder)
+        extra["tex"][job.tex.name] = tex_key
+        old_pdf = previous / job.tex.with_suffix(".pdf").name if previous else None
+        if old_pdf and old_pdf.exists() and record.get("tex", {}).get(job.tex.name) == tex_key:
+            shutil.copy2(old_pdf, folder / old_pdf.name)  # same .tex, same figures
+        elif "pdf" in formats and compiler is not None:
+            compiler.submit(job)
+            outcome.documents_compiled += 1
+
+    for job, needs_figures in pending:
+        if not needs_figures:
+            start(job)
+    if {"pdf", "html", "tex"} & set(formats):
+        _figures(results, folder, previous, record.get("figures", {}), extra["figures"], outcome,
+                 workers)
+    for job, needs_figures in pending:
+        if needs_figures:
+            start(job)
     if "html" in formats:
         (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
     if "json" in formats:
         (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
-    outcome.documents_compiled = len(jobs)
-    return jobs, outcome, extra
+    return outcome, extra
 
 
-def _figures(results, folder: Path, previous, old: dict, new: dict, outcome: Outcome) -> None:
+def _figures(results, folder: Path, previous, old: dict, new: dict, outcome: Outcome,
+             workers: int) -> None:
     figures = [(r.question, name, f) for r in results
                for name, f in zip(r.figure_names, r.solution.figures)]
     if not figures:
         return
     (folder / "figures").mkdir()
+    to_draw = []
     for question, name, figure in figures:
         key = new[name] = cache.question_key(question)
-        files = [f"figures/{name}.svg", f"figures/{name}.pdf"]
-        if previous and old.get(name) == key and all((previous / f).exists() for f in files):
-            for f in files:
-                shutil.copy2(previous / f, folder / f)
-            continue
-        from .plots import render_figure  # matplotlib only when a figure is drawn
+        files = [folder / f"figures/{name}.svg", folder / f"figures/{name}.pdf"]
+        old_files = [previous / f.relative_to(folder) for f in files] if previous else []
+        if previous and old.get(name) == key and all(f.exists() for f in old_files):
+            for src, dst in zip(old_files, files):
+                shutil.copy2(src, dst)
+        else:
+            to_draw.append((figure, files))
+    if to_draw:
+        from .plots import render_figures  # matplotlib only when a figure is drawn
 
-        svg, pdf = render_figure(figure)
-        (folder / files[0]).write_bytes(svg)
-        (folder / files[1]).write_bytes(pdf)
-        outcome.figures_drawn += 1
+        drawn = render_figures([figure for figure, _ in to_draw], workers)
+        for (_, files), (svg, pdf) in zip(to_draw, drawn):
+            files[0].write_bytes(svg)
+            files[1].write_bytes(pdf)
+        outcome.figures_drawn += len(to_draw)
 
 
 def _tex_key(tex: str, folder: Path) -> str:
     """A .tex and the figure PDFs it can include determine its PDF."""
-    parts = [tex] + [f"{p.name}:{cache.file_hash(p)}"
-                     for p in sorted((folder / "figures").glob("*.pdf"))]
+    figures = sorted((folder / "figures").glob("*.pdf")) if "\\includegraphics" in tex else []
+    parts = [tex] + [f"{p.name}:{cache.file_hash(p)}" for p in figures]
     return cache.sha256_bytes("\n".join(parts).encode())
 
 
@@ -129,17 +148,21 @@ def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=F
     parent = targets[0].parent
     parent.mkdir(parents=True, exist_ok=True)
     recover_interrupted(parent)
-    staging = Path(tempfile.mkdtemp(prefix=f".answerkey-{os.getpid()}-", dir=parent))
+    workers = latex_jobs or os.cpu_count() or 1
+    compiler = Compiler(workers)
+    # Named before it exists, so that a signal arriving at any moment still removes it.
+    staging = parent / f".answerkey-{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        jobs, staged = [], []
-        for (n, spec, target, key, record), results in solved:
-            folder = staging / f"{n}-{target.name}"
-            new_jobs, outcome, extra = render_spec(spec, results, folder, formats,
-                                                   None if force else target, record)
-            jobs += new_jobs
-            staged.append((n, folder, target, key, extra, outcome))
-        if jobs:
-            compile_all(jobs, parallel=latex_jobs or min(len(jobs), os.cpu_count() or 1))
+        staging.mkdir()
+        staged = []
+        try:
+            for (n, spec, target, key, record), results in solved:
+                folder = staging / f"{n}-{target.name}"
+                outcome, extra = render_spec(spec, results, folder, formats,
+                                             None if force else target, record, compiler, workers)
+                staged.append((n, folder, target, key, extra, outcome))
+        finally:
+            compiler.finish()  # never leave latexmk running behind a failure or Ctrl-C
         for _, folder, _, key, extra, _ in staged:
             _tidy(folder, formats)
             cache.write(folder, key, extra)

@@ -55,15 +55,36 @@ def require_latexmk() -> None:
                          "texlive-fonts-recommended")
 
 
+class Compiler:
+    """Compiles documents in the background as soon as each is ready (threads waiting on
+    latexmk processes), so LaTeX overlaps with drawing figures and writing the HTML page."""
+
+    def __init__(self, parallel: int = 2):
+        self.pool = ThreadPoolExecutor(max_workers=max(1, parallel))
+        self.futures: list = []
+
+    def submit(self, job: TexJob) -> None:
+        """Start compiling `job`."""
+        if not self.futures:
+            require_latexmk()
+        self.futures.append(self.pool.submit(_compile, job))
+
+    def finish(self) -> None:
+        """Wait for every document; BuildError naming the question of any failure."""
+        try:
+            errors = [e for e in (f.result() for f in self.futures) if e]
+        finally:
+            self.pool.shutdown(wait=True)
+        if errors:
+            raise BuildError("\n".join(errors))
+
+
 def compile_all(jobs: list[TexJob], parallel: int = 2) -> None:
     """Compile every job (concurrently); raise BuildError naming the question on failure."""
-    if not jobs:
-        return
-    require_latexmk()
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        errors = [e for e in pool.map(_compile, jobs) if e]
-    if errors:
-        raise BuildError("\n".join(errors))
+    compiler = Compiler(parallel)
+    for job in jobs:
+        compiler.submit(job)
+    compiler.finish()
 
 
 def _compile(job: TexJob) -> str | None:

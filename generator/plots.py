@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
 from .kinds.base import Figure
+
+_PENDING: list[Figure] = []  # read by forked workers (draw functions are closures)
 
 
 def _pyplot():
@@ -22,19 +26,46 @@ def _pyplot():
     return plt
 
 
-def render_figure(figure: Figure) -> tuple[bytes, bytes]:
-    """(svg, pdf) bytes of a figure, byte-identical between runs."""
+_FORMATS = (("svg", {"Date": None, "Creator": None}),
+            ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}))
+
+
+def render_figure(figure: Figure, formats=("svg", "pdf")) -> tuple[bytes, ...]:
+    """The figure's bytes in each format (svg, pdf by default), byte-identical between runs."""
     plt = _pyplot()
     fig = plt.figure(figsize=(figure.width, figure.height), layout="constrained")
     try:
         figure.draw(fig)
         out = []
-        for fmt, metadata in (("svg", {"Date": None, "Creator": None}),
-                              ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None,
-                                       "Producer": None})):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata=metadata)
-            out.append(buf.getvalue())
-        return out[0], out[1]
+        for fmt, metadata in _FORMATS:
+            if fmt in formats:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=fmt, metadata=metadata)
+                out.append(buf.getvalue())
+        return tuple(out)
     finally:
         plt.close(fig)
+
+
+def _render_pending(task: tuple[int, str]) -> bytes:
+    return render_figure(_PENDING[task[0]], (task[1],))[0]
+
+
+def render_figures(figures: list[Figure], workers: int = 1) -> list[tuple[bytes, bytes]]:
+    """(svg, pdf) of every figure; with workers > 1, each (figure, format) is its own task
+    for a pool of forked processes (saving a PDF, with its font subsetting, is the slow part)."""
+    global _PENDING
+    if workers <= 1 or not figures:
+        return [render_figure(f) for f in figures]
+    _pyplot()  # import matplotlib (and the PDF backend's font tools) once, before forking
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+
+    _PENDING = figures
+    tasks = [(i, fmt) for i in range(len(figures)) for fmt in ("pdf", "svg")]
+    try:
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("fork")) as pool:
+            done = dict(zip(tasks, pool.map(_render_pending, tasks)))
+    finally:
+        _PENDING = []
+    return [(done[(i, "svg")], done[(i, "pdf")]) for i in range(len(figures))]

@@ -33,7 +33,7 @@ def test_unchanged_rebuild_does_nothing(spec_path, tmp_path, monkeypatch):
     first = run(spec_path, out)
     assert not first.up_to_date and first.documents_compiled == 2
     monkeypatch.setattr(build, "solve_spec", lambda spec: pytest.fail("solved again"))
-    monkeypatch.setattr(build, "compile_all", lambda *a, **k: pytest.fail("compiled again"))
+    monkeypatch.setattr(build, "Compiler", lambda *a, **k: pytest.fail("compiled again"))
     assert run(spec_path, out).up_to_date
     assert cache.quick_up_to_date(spec_path, out, (), ("pdf", "json", "tex"))
 
