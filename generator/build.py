@@ -56,12 +56,15 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             compiler.submit(job)
             outcome.documents_compiled += 1
 
+    batch = None
+    if {"pdf", "html", "tex"} & set(formats):  # figures start first: they fork (see plots)
+        batch = _start_figures(results, folder, previous, record.get("figures", {}),
+                               extra["figures"], workers)
     for job, needs_figures in pending:
         if not needs_figures:
             start(job)
-    if {"pdf", "html", "tex"} & set(formats):
-        _figures(results, folder, previous, record.get("figures", {}), extra["figures"], outcome,
-                 workers)
+    if batch is not None:
+        outcome.figures_drawn = _finish_figures(*batch)
     for job, needs_figures in pending:
         if needs_figures:
             start(job)
@@ -72,12 +75,12 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
     return outcome, extra
 
 
-def _figures(results, folder: Path, previous, old: dict, new: dict, outcome: Outcome,
-             workers: int) -> None:
+def _start_figures(results, folder: Path, previous, old: dict, new: dict, workers: int):
+    """Copy the figures the cache proves unchanged; start drawing the others."""
     figures = [(r.question, name, f) for r in results
                for name, f in zip(r.figure_names, r.solution.figures)]
     if not figures:
-        return
+        return None
     (folder / "figures").mkdir()
     to_draw = []
     for question, name, figure in figures:
@@ -89,14 +92,19 @@ def _figures(results, folder: Path, previous, old: dict, new: dict, outcome: Out
                 shutil.copy2(src, dst)
         else:
             to_draw.append((figure, files))
-    if to_draw:
-        from .plots import render_figures  # matplotlib only when a figure is drawn
+    if not to_draw:
+        return None
+    from .plots import FigureBatch  # matplotlib only when a figure is drawn
 
-        drawn = render_figures([figure for figure, _ in to_draw], workers)
-        for (_, files), (svg, pdf) in zip(to_draw, drawn):
-            files[0].write_bytes(svg)
-            files[1].write_bytes(pdf)
-        outcome.figures_drawn += len(to_draw)
+    return FigureBatch([figure for figure, _ in to_draw], workers), to_draw
+
+
+def _finish_figures(batch, to_draw) -> int:
+    """Write the drawn figures; how many there were."""
+    for (_, files), (svg, pdf) in zip(to_draw, batch.result()):
+        files[0].write_bytes(svg)
+        files[1].write_bytes(pdf)
+    return len(to_draw)
 
 
 def _tex_key(tex: str, folder: Path) -> str:

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,27 +55,47 @@ def require_latexmk() -> None:
 
 
 class Compiler:
-    """Compiles documents in the background as soon as each is ready (threads waiting on
-    latexmk processes), so LaTeX overlaps with drawing figures and writing the HTML page."""
+    """Compiles documents in the background as soon as each is ready, at most `parallel` at a
+    time, so that LaTeX overlaps with drawing figures and writing the HTML page. It starts
+    latexmk processes and uses no threads, so the build may still fork figure workers."""
 
     def __init__(self, parallel: int = 2):
-        self.pool = ThreadPoolExecutor(max_workers=max(1, parallel))
-        self.futures: list = []
+        self.parallel = max(1, parallel)
+        self.running: list[tuple[TexJob, subprocess.Popen]] = []
+        self.errors: list[str] = []
 
     def submit(self, job: TexJob) -> None:
-        """Start compiling `job`."""
-        if not self.futures:
+        """Start compiling `job` (after one of the running documents when all slots are busy)."""
+        if not self.running and not self.errors:
             require_latexmk()
-        self.futures.append(self.pool.submit(_compile, job))
+        while len(self.running) >= self.parallel:
+            self._reap(self.running.pop(0))
+        out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed in _reap)
+        proc = subprocess.Popen(latexmk_command(job.tex.name), cwd=job.tex.parent,
+                                env=latex_environment(), stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT)
+        out.close()
+        self.running.append((job, proc))
+
+    def _reap(self, item) -> None:
+        job, proc = item
+        if proc.wait() != 0 or not job.tex.with_suffix(".pdf").exists():
+            log = job.tex.with_suffix(".log")
+            text = log.read_text(errors="replace") if log.exists() else \
+                job.tex.with_suffix(".latexmk").read_text(errors="replace")
+            self.errors.append(describe_failure(job, text))
 
     def finish(self) -> None:
         """Wait for every document; BuildError naming the question of any failure."""
         try:
-            errors = [e for e in (f.result() for f in self.futures) if e]
+            while self.running:
+                self._reap(self.running.pop(0))
         finally:
-            self.pool.shutdown(wait=True)
-        if errors:
-            raise BuildError("\n".join(errors))
+            for _, proc in self.running:  # interrupted while waiting: stop the rest
+                proc.terminate()
+                proc.wait()
+        if self.errors:
+            raise BuildError("\n".join(self.errors))
 
 
 def compile_all(jobs: list[TexJob], parallel: int = 2) -> None:
@@ -85,17 +104,6 @@ def compile_all(jobs: list[TexJob], parallel: int = 2) -> None:
     for job in jobs:
         compiler.submit(job)
     compiler.finish()
-
-
-def _compile(job: TexJob) -> str | None:
-    proc = subprocess.run(latexmk_command(job.tex.name), cwd=job.tex.parent,
-                          env=latex_environment(), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, errors="replace")
-    if proc.returncode == 0 and job.tex.with_suffix(".pdf").exists():
-        return None
-    log = job.tex.with_suffix(".log")
-    text = log.read_text(errors="replace") if log.exists() else proc.stdout + proc.stderr
-    return describe_failure(job, text)
 
 
 _ERROR = re.compile(r"^(?:\./)?[^:\n]*\.tex:(\d+): (.*)$", re.M)

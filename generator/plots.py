@@ -20,6 +20,8 @@ def _pyplot():
         "svg.hashsalt": "answerkey", "svg.fonttype": "path", "pdf.fonttype": 42,
         "font.family": "DejaVu Sans", "font.size": 9, "axes.grid": True, "grid.alpha": 0.3,
         "figure.dpi": 100, "path.simplify": False,
+        # one weight of DejaVu Sans: every embedded font costs a fontTools subset per PDF
+        "axes.titleweight": "normal", "figure.titleweight": "normal",
     })
     import matplotlib.pyplot as plt
 
@@ -51,21 +53,35 @@ def _render_pending(task: tuple[int, str]) -> bytes:
     return render_figure(_PENDING[task[0]], (task[1],))[0]
 
 
-def render_figures(figures: list[Figure], workers: int = 1) -> list[tuple[bytes, bytes]]:
-    """(svg, pdf) of every figure; with workers > 1, each (figure, format) is its own task
-    for a pool of forked processes (saving a PDF, with its font subsetting, is the slow part)."""
-    global _PENDING
-    if workers <= 1 or not figures:
-        return [render_figure(f) for f in figures]
-    _pyplot()  # import matplotlib (and the PDF backend's font tools) once, before forking
-    import matplotlib.backends.backend_pdf  # noqa: F401
-    import matplotlib.backends.backend_svg  # noqa: F401
+class FigureBatch:
+    """Figures being drawn: by forked worker processes when workers > 1, one task per figure
+    and format (saving a PDF, with its font subsetting, is the slow part). Start it before
+    any other thread exists: forking a process that has running threads can deadlock."""
 
-    _PENDING = figures
-    tasks = [(i, fmt) for i in range(len(figures)) for fmt in ("pdf", "svg")]
-    try:
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("fork")) as pool:
-            done = dict(zip(tasks, pool.map(_render_pending, tasks)))
-    finally:
-        _PENDING = []
-    return [(done[(i, "svg")], done[(i, "pdf")]) for i in range(len(figures))]
+    def __init__(self, figures: list[Figure], workers: int = 1):
+        global _PENDING
+        self.figures, self.pool, self.futures = figures, None, {}
+        if workers <= 1 or not figures:
+            return
+        # matplotlib is imported by the workers, in parallel, while LaTeX starts here
+        _PENDING = figures
+        tasks = [(i, fmt) for i in range(len(figures)) for fmt in ("pdf", "svg")]
+        self.pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("fork"))
+        self.futures = {task: self.pool.submit(_render_pending, task) for task in tasks}
+
+    def result(self) -> list[tuple[bytes, bytes]]:
+        """(svg, pdf) of every figure, in order."""
+        global _PENDING
+        if self.pool is None:
+            return [render_figure(f) for f in self.figures]
+        try:
+            return [(self.futures[(i, "svg")].result(), self.futures[(i, "pdf")].result())
+                    for i in range(len(self.figures))]
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            _PENDING = []
+
+
+def render_figures(figures: list[Figure], workers: int = 1) -> list[tuple[bytes, bytes]]:
+    """(svg, pdf) of every figure, with up to `workers` processes."""
+    return FigureBatch(figures, workers).result()
