@@ -1,20 +1,21 @@
 """Benchmark: the autodiff trace, forward and reverse mode stay linear in the expression size.
 
-Generates expressions of N elementary operations (a random mix of the grammar over three
-variables, seeded), then measures, in one run, parsing + evaluating the trace + forward mode +
-reverse mode, and prints the time per operation and its ratio to the smallest size (a linear
-engine keeps it near 1).
+Generates expressions whose traces have exactly N rows (distinct leaves, so hash-consing
+merges nothing; a seeded mix of + - * and bounded functions over three variables), then times
+parse + trace + forward mode + reverse mode in one run, best of 7 rounds that interleave the
+sizes (a shared machine's slow spells then hit every size alike), and prints the time per
+operation and its ratio to the smallest size (a linear engine keeps it near 1).
 Usage: python bench/autodiff.py [N ...]   (default: 1000 5000 10000)
 
-Last run (2 cores, 2026-11-29): 11.5, 13.2, 16.6, 16.1 µs per trace row at 1k, 5k, 10k and
-50k operations: flat from 10k to 50k, i.e. linear (the first version's tokenizer sliced the
-text at every token and was quadratic: 45 µs per row at 50k).
+Last run (2 cores, shared, 2026-11-29), `bench/autodiff.py 1000 5000 10000 50000`:
+11.1, 11.4, 11.9, 13.0 µs per operation (10k: 119 ms = parse 46 + trace 54 + forward 9 +
+reverse 10); ratio 10k/1k = 1.07 (1.01-1.12 over three runs), 50k/1k = 1.2: linear. (An
+earlier tokenizer sliced the text at every token and was quadratic: 45 µs per row at 50k.)
 """
 
 from __future__ import annotations
 
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,44 +30,65 @@ POINT = {"x1": 0.7, "x2": 1.3, "x3": -0.4}
 
 
 def expression(operations: int, seed: int = 1) -> str:
-    """A balanced expression with exactly `operations` operations, bounded in value."""
+    """An expression whose trace has exactly `operations` rows, values bounded.
+
+    Leaves are `x_i * c` with distinct constants c (so hash-consing merges nothing), merged
+    pairwise level by level (depth ~ log2 N, no deep nesting): some merges as `f(a op b)`
+    (two rows, f bounded), the others as `(a + b)` (one row)."""
     rng = random.Random(seed)
-    terms = [rng.choice(VARIABLES) for _ in range(operations // 2 + 1)]
-    functions, made = ["sin", "cos", "tanh", "sigmoid"], 0
-    while len(terms) > 1:  # pair terms up level by level: depth ~ log2(N), no deep nesting
+    leaves = -(-(operations + 2) // 3)  # L leaves + (L - 1) merges + F wrappers = N
+    wrapped = operations - (2 * leaves - 1)
+    terms = [f"{rng.choice(VARIABLES)} * {(k + 1) / (leaves + 1)!r}" for k in range(leaves)]
+    functions = ["sin", "cos", "tanh", "sigmoid"]
+    merges = rng.sample(range(leaves - 1), wrapped)  # which merges get a function
+    wrap, count = set(merges), 0
+    while len(terms) > 1:
         merged = []
         for a, b in zip(terms[::2], terms[1::2]):
-            if made < operations:
+            if count in wrap:
                 merged.append(f"{rng.choice(functions)}({a} {rng.choice('+-*')} {b})")
-                made += 2
             else:
                 merged.append(f"({a} + {b})")
-                made += 1
+            count += 1
         terms = merged + (terms[-1:] if len(terms) % 2 else [])
     return terms[0]
 
 
-def run(text: str) -> tuple[int, float]:
-    start = time.perf_counter()
+def run(text: str) -> tuple[int, list[float]]:
+    """Rows of the trace and the seconds of: parse, trace, forward mode, reverse mode."""
+    marks = [time.perf_counter()]
     graph = parse(text, VARIABLES)
+    marks.append(time.perf_counter())
     rows, y = ad.build(graph, VARIABLES, POINT)
+    marks.append(time.perf_counter())
     ad.forward(rows, {-2: 1.0, -1: 0.0, 0: 0.0})
+    marks.append(time.perf_counter())
     ad.reverse(rows, y, len(VARIABLES))
-    return len(rows), time.perf_counter() - start
+    marks.append(time.perf_counter())
+    return len(rows), [b - a for a, b in zip(marks, marks[1:])]
 
 
 def main() -> None:
+    """Time every size given on the command line and print the table."""
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]
+    texts = {n: expression(n) for n in sizes}
+    run(texts[sizes[0]])  # warm-up: imports, allocator, CPU frequency
+    timings: dict[int, list] = {n: [] for n in sizes}
+    for _ in range(7):  # rounds over all sizes, so that a slow spell hits every size alike
+        for n in sizes:
+            rows, phases = run(texts[n])
+            assert rows == n, f"{rows} rows for {n} operations"
+            timings[n].append(phases)
+    print("operations   total (best of 7)   per operation  ratio to smallest   "
+          "parse / trace / forward / reverse")
     base = None
-    print("operations  rows   time (median of 5)  per operation   ratio to smallest")
     for n in sizes:
-        text = expression(n)
-        results = [run(text) for _ in range(5)]
-        rows, seconds = results[0][0], statistics.median(r[1] for r in results)
-        per_op = seconds / rows
+        best = min(timings[n], key=sum)
+        per_op = sum(best) / n
         base = base or per_op
-        print(f"{n:>10}  {rows:>5}   {seconds * 1000:8.1f} ms         {per_op * 1e6:6.2f} µs"
-              f"        {per_op / base:5.2f}")
+        split = " / ".join(f"{p * 1000:.0f}" for p in best)
+        print(f"{n:>10}   {sum(best) * 1000:8.1f} ms          {per_op * 1e6:6.2f} µs"
+              f"       {per_op / base:5.2f}          {split} ms")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,13 @@ def mathml(tex: str, display: bool = False) -> str:
         bad = re.search(r"\\[A-Za-z]+|\\.", result)
         raise BuildError(f"MathML converter does not know {bad.group(0) if bad else '?'} "
                          f"in: {tex}")
-    return result
+    return _UNARY_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', result)
+
+
+# A minus right after an operator or an opening delimiter is a sign, not a subtraction: the
+# converter leaves it infix, which browsers space like a binary operator ("= − 0.5").
+_UNARY_MINUS = re.compile(r"(<mrow>|<mo(?: [^>]*)?>(?!&#x00029;|&#x0005D;|&#x0007C;|&#x0007D;)"
+                          r"[^<]*</mo>)<mo>&#x02212;</mo>")
 
 
 _TEMPLATE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)

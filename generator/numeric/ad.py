@@ -12,6 +12,7 @@ Everything is linear in the number of rows.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 
 from .expr import Graph
@@ -69,49 +70,59 @@ def build(graph: Graph, variables: list[str], point: dict) -> tuple[list[Row], i
 
 def _evaluate(row: Row, x: list) -> tuple[float, list]:
     """The value of a row and its partials; domain problems raise EvalError naming the row."""
-    op = row.op
 
-    def fail(why: str) -> EvalError:
-        return EvalError(f"row {row_text(row, plain=True)}: {why}")
+    def fail(why: str, pos: int = 0) -> EvalError:
+        arg = row.args[pos]
+        shown = f"v{arg[1]} = {x[pos]:.6g}" if arg[0] == "v" else f"{x[pos]:.6g}"
+        return EvalError(f"row {row_text(row, plain=True)}: {why} ({shown})")
 
     try:
-        if op == "add":
-            return x[0] + x[1], [1.0, 1.0]
-        if op == "sub":
-            return x[0] - x[1], [1.0, -1.0]
-        if op == "neg":
-            return -x[0], [-1.0]
-        if op == "mul":
-            return x[0] * x[1], [x[1], x[0]]
-        if op == "div":
-            if x[1] == 0:
-                raise fail("division by zero")
-            return x[0] / x[1], [1 / x[1], -x[0] / x[1] ** 2]
-        if op == "pow":
-            return _power(x[0], x[1], row.args[1][0] == "c", fail)
-        a = x[0]
-        if op in ("log", "sqrt") and (a < 0 or (op == "log" and a == 0)):
-            raise fail(f"{op} of a {'negative' if a < 0 else 'zero'} number ({a:g})")
-        if op == "sqrt" and a == 0:
-            raise fail("sqrt has no derivative at 0")
-        if op == "abs" and a == 0:
-            raise fail("abs has no derivative at 0")
-        if op == "tan" and math.cos(a) == 0:
-            raise fail("tan is undefined here")
-        value = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
-                 "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "abs": abs,
-                 "sigmoid": _sigmoid}[op](a)
-        partial = {"sin": lambda: math.cos(a), "cos": lambda: -math.sin(a),
-                   "tan": lambda: 1 / math.cos(a) ** 2, "exp": lambda: value,
-                   "log": lambda: 1 / a, "sqrt": lambda: 1 / (2 * value),
-                   "tanh": lambda: 1 - value**2, "sigmoid": lambda: value * (1 - value),
-                   "abs": lambda: math.copysign(1.0, a)}[op]()
-        result = value, [partial]
+        value, partials = _operation(row.op, x, row.args[-1][0] == "c", fail)
     except OverflowError:
         raise fail("the value overflows") from None
-    if not all(math.isfinite(v) for v in (result[0], *result[1])):
+    except ZeroDivisionError:  # a quotient of partials whose divisor underflowed to 0
+        raise fail("the value underflows to 0 and is divided by") from None
+    if not all(math.isfinite(v) for v in (value, *partials)):
         raise fail("the value overflows")
-    return result
+    if any(0 < abs(v) < sys.float_info.min for v in (value, *partials)):
+        raise fail("the value underflows to a subnormal number, losing its precision")
+    return value, partials
+
+
+def _operation(op: str, x: list, constant_last: bool, fail) -> tuple[float, list]:
+    """The value of one elementary operation on the operand values x, and its partials."""
+    if op == "add":
+        return x[0] + x[1], [1.0, 1.0]
+    if op == "sub":
+        return x[0] - x[1], [1.0, -1.0]
+    if op == "neg":
+        return -x[0], [-1.0]
+    if op == "mul":
+        return x[0] * x[1], [x[1], x[0]]
+    if op == "div":
+        if x[1] == 0:
+            raise fail("division by zero", 1)
+        return x[0] / x[1], [1 / x[1], -(x[0] / x[1]) / x[1]]  # x1^2 may underflow
+    if op == "pow":
+        return _power(x[0], x[1], constant_last, fail)
+    a = x[0]
+    if op in ("log", "sqrt") and a < 0:
+        raise fail(f"{op} of a negative number")
+    if op == "log" and a == 0:
+        raise fail("log of zero")
+    if op in ("sqrt", "abs") and a == 0:
+        raise fail(f"{op} has no derivative at 0")
+    if op == "tan" and math.cos(a) == 0:
+        raise fail("tan is undefined here")
+    value = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
+             "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "abs": abs,
+             "sigmoid": _sigmoid}[op](a)
+    partial = {"sin": lambda: math.cos(a), "cos": lambda: -math.sin(a),
+               "tan": lambda: 1 / math.cos(a) ** 2, "exp": lambda: value,
+               "log": lambda: 1 / a, "sqrt": lambda: 1 / (2 * value),
+               "tanh": lambda: 1 - value**2, "sigmoid": lambda: value * (1 - value),
+               "abs": lambda: math.copysign(1.0, a)}[op]()
+    return value, [partial]
 
 
 def _sigmoid(a: float) -> float:
@@ -122,11 +133,11 @@ def _power(a: float, b: float, constant_exponent: bool, fail) -> tuple[float, li
     if a == 0 and b < 0:
         raise fail("division by zero (0 to a negative power)")
     if a < 0 and not float(b).is_integer():
-        raise fail(f"a negative number to a fractional power ({a:g}^{b:g})")
+        raise fail(f"a negative number to the fractional power {b:.6g}")
     if not constant_exponent and a <= 0:
         raise fail("a variable exponent needs a positive base")
     if a == 0 and 0 < b < 1:
-        raise fail(f"0^{b:g} has no derivative (its slope at 0 is infinite)")
+        raise fail(f"0^{b:.6g} has no derivative (its slope at 0 is infinite)")
     value = a**b
     d_base = b * a ** (b - 1) if b != 0 else 0.0
     if constant_exponent:
@@ -134,18 +145,21 @@ def _power(a: float, b: float, constant_exponent: bool, fail) -> tuple[float, li
     return value, [d_base, math.log(a) * value]
 
 
-def forward(rows: list[Row], seed: dict[int, float]) -> dict[int, float]:
-    """Tangents of every trace variable for the input tangents `seed` (trace index -> value)."""
-    tangent = dict(seed)
+def forward(rows: list[Row], seed: dict[int, float], magnitude: bool = False) -> dict:
+    """Tangents of every trace variable for the input tangents `seed` (trace index -> value).
+
+    With `magnitude`, |partial| x |tangent| is summed instead: the size of the sums whose
+    rounding error bounds the difference between forward and reverse mode."""
+    tangent = {k: abs(t) for k, t in seed.items()} if magnitude else dict(seed)
     for row in rows:
-        tangent[row.k] = math.fsum(p * tangent[a[1]] for p, a in zip(row.partials, row.args)
-                                   if a[0] == "v")
+        tangent[row.k] = math.fsum((abs(p) if magnitude else p) * tangent[a[1]]
+                                   for p, a in zip(row.partials, row.args) if a[0] == "v")
     return tangent
 
 
 def reverse(rows: list[Row], y: int, n: int) -> tuple[dict[int, float], list[tuple]]:
     """Adjoints of every trace variable from ȳ = 1, and the steps in the order computed:
-    (target k, source row k, operand position, partial, new adjoint, incremental?)."""
+    (target k, source row k, operand position, partial, previous adjoint or None, new)."""
     adjoint: dict[int, float] = {y: 1.0}
     steps = []
     for row in reversed(rows):
@@ -154,9 +168,9 @@ def reverse(rows: list[Row], y: int, n: int) -> tuple[dict[int, float], list[tup
         for pos, (arg, partial) in enumerate(zip(row.args, row.partials)):
             if arg[0] != "v":
                 continue
-            incremental = arg[1] in adjoint
-            adjoint[arg[1]] = adjoint.get(arg[1], 0.0) + adjoint[row.k] * partial
-            steps.append((arg[1], row.k, pos, partial, adjoint[arg[1]], incremental))
+            previous = adjoint.get(arg[1])
+            adjoint[arg[1]] = (previous or 0.0) + adjoint[row.k] * partial
+            steps.append((arg[1], row.k, pos, partial, previous, adjoint[arg[1]]))
     for k in range(1 - n, 1):
         adjoint.setdefault(k, 0.0)
     return adjoint, steps
@@ -171,12 +185,17 @@ def operand_text(arg: tuple, plain: bool = False) -> str:
     if arg[0] == "v":
         return f"v{arg[1]}" if plain else v_name(arg[1])
     text = const_text(arg[1])
-    return f"({text})" if text.startswith("-") else text
+    if "e" in text and not plain:  # 1e-05 -> 1 \times 10^{-5}
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return f"({text})" if text.startswith("-") or (" " in text and not plain) else text
 
 
 def row_text(row: Row, plain: bool = False) -> str:
     """'v_{2} = 1 / v_{1}' (LaTeX) or 'v2 = 1 / v1' (plain)."""
     args = [operand_text(a, plain) for a in row.args]
+    if len(args) == 1 and row.op != "neg" and args[0].startswith("("):
+        args = [args[0][1:-1]]  # log(-1), not log((-1))
     if row.op in _INFIX:
         body = f"{args[0]} {(_PLAIN if plain else {}).get(row.op, _INFIX[row.op])} {args[1]}"
     elif row.op == "pow":
@@ -186,6 +205,7 @@ def row_text(row: Row, plain: bool = False) -> str:
     elif plain:
         body = f"{row.op}({args[0]})"
     else:
-        name = {"sigmoid": r"\sigma", "abs": None}.get(row.op, f"\\{row.op}")
-        body = f"\\lvert {args[0]} \\rvert" if name is None else f"{name}({args[0]})"
+        body = {"abs": rf"\lvert {args[0]} \rvert", "sqrt": rf"\sqrt{{{args[0]}}}",
+                "sigmoid": rf"\sigma({args[0]})", "log": rf"\ln({args[0]})"}.get(
+            row.op, f"\\{row.op}({args[0]})")
     return f"{f'v{row.k}' if plain else v_name(row.k)} = {body}"

@@ -23,6 +23,7 @@ def var_latex(name: str) -> str:
 
 
 def dot(arg: tuple) -> str:
+    """The tangent of a trace variable: \\dot v_{3}."""
     return rf"\dot {v_name(arg[1])}"
 
 
@@ -79,9 +80,22 @@ def tangent_rule(row: Row) -> str:
             return rf"{dot(row.args[0])} / {a[1]}"
         numerator = "" if a[0] == "1" else rf"{a[0]} \, "
         return rf"-{numerator}{dot(row.args[1])} / {a[1]}^{{2}}"
-    terms = [rf"{partial_latex(row, pos)} \, {dot(arg)}"
+    terms = [rf"{_factor(partial_latex(row, pos))} \, {dot(arg)}"
              for pos, arg in enumerate(row.args) if arg[0] == "v"]
     return " + ".join(terms)
+
+
+def _factor(text: str) -> str:
+    """A partial as a factor: bracketed when it is a sum at the top level (1 - v_{3}^{2})."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth -= 1
+        elif depth == 0 and char in "+-" and text[i - 1:i] == " ":
+            return rf"\left({text}\right)"
+    return text
 
 
 def _power_rule(args: tuple, a: list) -> str:
@@ -133,3 +147,17 @@ def _operator(op: str, parts: list[tuple[str, int]]) -> str:
         return f"{wrap(parts[0], True)}^{{{parts[1][0]}}}"
     symbol = {"add": "+", "sub": "-", "mul": r"\cdot"}[op]
     return f"{wrap(parts[0], False)} {symbol} {wrap(parts[1], op == 'sub')}"
+
+
+def directional_parts(seed: dict[str, float]) -> list[tuple[str, object]]:
+    """The derivative along the seed as a sum of partials, as substitution parts (see
+    ad_subst): \\frac{\\partial y}{\\partial x} - 2 \\, \\frac{\\partial y}{\\partial z}."""
+    parts: list[tuple[str, object]] = []
+    for name, c in seed.items():
+        if c == 0:
+            continue
+        parts.append(("t", ("-" if c < 0 else "") if not parts else (" - " if c < 0 else " + ")))
+        if abs(c) != 1:
+            parts += [("n", abs(c)), ("t", r" \, ")]
+        parts.append(("t", rf"\frac{{\partial y}}{{\partial {var_latex(name)}}}"))
+    return parts

@@ -10,7 +10,9 @@ trace. Nothing is ever evaluated by Python's `eval`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "abs")
 BINARY = {"+": ("add", 1, "left"), "-": ("sub", 1, "left"), "*": ("mul", 2, "left"),
@@ -50,9 +52,10 @@ class Graph:
         return self.index[node]
 
 
-def tokenize(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, column) for every token; anything else is an error quoting it."""
-    tokens, pos = [], 0
+def tokenize(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, column) for every token, lazily (so the parser reports the first problem
+    first); anything else is an error quoting it."""
+    pos, count = 0, 0
     while pos < len(text):
         if _TRAILING_SPACE.match(text, pos):  # no slicing: linear in the length of the text
             break
@@ -62,14 +65,14 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
             col = len(text) - len(bad) + 1
             snippet = re.match(r"\S+", bad).group(0)[:20]
             raise ExprError(f"unexpected '{snippet}' at column {col}", col)
-        kind = m.lastgroup
-        tokens.append((kind, m.group(kind), m.start(kind) + 1))
-        pos = m.end()
-        if len(tokens) > MAX_TOKENS:
+        count += 1
+        if count > MAX_TOKENS:
             raise ExprError(f"the expression is too long (more than {MAX_TOKENS} tokens)", 1)
-    if not tokens:
+        kind = m.lastgroup
+        yield kind, m.group(kind), m.start(kind) + 1
+        pos = m.end()
+    if not count:
         raise ExprError("the expression is empty", 1)
-    return tokens
 
 
 def parse(text: str, variables) -> Graph:
@@ -96,9 +99,12 @@ def parse(text: str, variables) -> Graph:
         right, left = output.pop(), output.pop()
         output.append(graph.add((BINARY[symbol][0], left, right)))
 
-    tokens = tokenize(text)
-    for n, (kind, tok, col) in enumerate(tokens):
-        nxt = tokens[n + 1][1] if n + 1 < len(tokens) else None
+    stream = tokenize(text)
+    window = list(islice(stream, 3))  # this token and two of lookahead
+    while window:
+        kind, tok, col = window.pop(0)
+        window.extend(islice(stream, 1))
+        nxt = window[0][1] if window else None
         if expect_operand:
             if kind == "num":
                 value = -float(tok) if negative_literal else float(tok)
@@ -123,8 +129,8 @@ def parse(text: str, variables) -> Graph:
                     raise ExprError(f"nested more than {MAX_DEPTH} levels deep", col)
                 ops.append(("(", col))
             elif tok in ("-", "+"):
-                after = tokens[n + 2][1] if n + 2 < len(tokens) else None
-                number_next = n + 1 < len(tokens) and tokens[n + 1][0] == "num"
+                after = window[1][1] if len(window) > 1 else None
+                number_next = bool(window) and window[0][0] == "num"
                 if tok == "-" and number_next and after not in ("^", "**"):
                     negative_literal = True  # "-2" is a number, not an operation (but -2^2
                 elif tok == "-":  # is -(2^2), as in mathematics)

@@ -1,0 +1,79 @@
+"""The function of a trace along a line through the point, for finite-difference checks."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+
+from . import ad
+from .expr import Graph
+from .fdiff import Unusable, derivative
+
+EPS = sys.float_info.epsilon
+
+
+def directional_derivative(graph: Graph, at: dict[str, float], direction: dict[str, float],
+                           noise: float) -> tuple[float, float] | None:
+    """dy along `direction` by Ridders' finite differences, with its error estimate; None
+    when no step stays inside the domain on the same side of every pole and kink."""
+    width = max(abs(v) for v in direction.values())
+    if width == 0:
+        return None
+    # Ridders starts from a large step and extrapolates down: 0.1 for moderate x, more
+    # where eps^(1/3) |x| (the best step of a plain central difference) is larger.
+    largest = max(abs(v) for v in at.values())
+    scale = max(1.0, EPS ** (1 / 3) * largest)
+    # A step below sqrt(eps) |x| would change x in its last 8 digits only.
+    return derivative(line(graph, at, direction), 0.1 * scale / width,
+                      EPS**0.5 * largest / width, noise)
+
+
+def line(graph: Graph, at: dict[str, float], direction: dict[str, float]
+         ) -> Callable[[float], float]:
+    """t -> y(at + t direction), refusing (Unusable) points across a pole or kink."""
+    names = list(at)
+    rows, _ = ad.build(graph, names, at)
+    center = branches(rows, _inputs(at))
+
+    def along(t: float) -> float:
+        point = {x: at[x] + t * direction[x] for x in names}
+        try:
+            moved, y = ad.build(graph, names, point)
+        except ad.EvalError:
+            raise Unusable from None
+        inputs = _inputs(point)
+        if branches(moved, inputs) != center:
+            raise Unusable
+        return moved[y - 1].value if y > 0 else inputs[y]
+
+    return along
+
+
+def branches(rows: list[ad.Row], inputs: dict[int, float]) -> tuple:
+    """Where the point lies between the poles and kinks of the rows (the sign of a divisor,
+    of a base with a negative exponent, of abs's operand; tan's period): a difference
+    quotient across one of them says nothing about the derivative."""
+    values = dict(inputs)
+    values.update((r.k, r.value) for r in rows)
+
+    def operand(row: ad.Row, pos: int) -> float:
+        kind, ref = row.args[pos]
+        return values[ref] if kind == "v" else ref
+
+    sides = []
+    for r in rows:
+        if r.op == "div":
+            sides.append(operand(r, 1) > 0)
+        elif r.op == "pow":
+            sides.append(operand(r, 0) > 0 or operand(r, 1) >= 0)
+        elif r.op == "abs":
+            sides.append(operand(r, 0) > 0)
+        elif r.op == "tan":
+            sides.append(math.floor(operand(r, 0) / math.pi + 0.5))
+    return tuple(sides)
+
+
+def _inputs(point: dict[str, float]) -> dict[int, float]:
+    n = len(point)
+    return {k - n + 1: float(v) for k, v in enumerate(point.values())}
