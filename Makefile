@@ -10,9 +10,11 @@ STAMP  := $(VENV)/.installed
 # the test set-up adds Debian's chromium for the browser test.
 setup: $(STAMP)
 	@ANSWERKEY_NO_BROWSER=1 scripts/ensure-system.sh
+	@$(BIN)/python -m compileall -q generator  # start-up bytecode, even under PYTHONDONTWRITEBYTECODE
 
 setup-test: $(STAMP)
 	@scripts/ensure-system.sh
+	@$(BIN)/python -m compileall -q generator
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

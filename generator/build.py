@@ -29,11 +29,12 @@ class Outcome:
 
 def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats,
                 previous: Path | None = None, record: dict | None = None,
-                compiler: Compiler | None = None, workers: int = 1):
+                compiler: Compiler | None = None, figure_pool=None):
     """Write the requested outputs into `folder`, reusing figures and PDFs of `previous`
     that the cache `record` proves unchanged. PDFs are compiled by `compiler` as soon as
-    their inputs exist: a document without figures while the figures are drawn, the HTML
-    page while LaTeX runs. Returns (outcome, extra cache data)."""
+    their inputs exist: a document without figures while the figures are drawn (by
+    `figure_pool`, a plots.FigurePool, if given), the HTML page while LaTeX runs.
+    Returns (outcome, extra cache data)."""
     record = record or {}
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome(folder)
@@ -57,25 +58,32 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             outcome.documents_compiled += 1
 
     batch = None
-    if {"pdf", "html", "tex"} & set(formats):  # figures start first: they fork (see plots)
+    if {"pdf", "html", "tex"} & set(formats):
         batch = _start_figures(results, folder, previous, record.get("figures", {}),
-                               extra["figures"], workers)
-    for job, needs_figures in pending:
-        if not needs_figures:
-            start(job)
-    if batch is not None:
-        outcome.figures_drawn = _finish_figures(*batch)
-    for job, needs_figures in pending:
-        if needs_figures:
-            start(job)
-    if "html" in formats:
-        (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
-    if "json" in formats:
-        (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
+                               extra["figures"], figure_pool)
+    try:
+        for job, needs_figures in pending:
+            if not needs_figures:
+                start(job)
+        if batch is not None:  # LaTeX needs the PDFs only; the SVGs are drawn meanwhile
+            _write_figures(*batch, "pdf")
+        for job, needs_figures in pending:
+            if needs_figures:
+                start(job)
+        if "html" in formats:  # while LaTeX runs and the SVGs it links to are drawn
+            (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
+        if "json" in formats:
+            (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
+        if batch is not None:
+            _write_figures(*batch, "svg")
+            outcome.figures_drawn = len(batch[1])
+    finally:
+        if batch is not None:
+            batch[0].close()
     return outcome, extra
 
 
-def _start_figures(results, folder: Path, previous, old: dict, new: dict, workers: int):
+def _start_figures(results, folder: Path, previous, old: dict, new: dict, pool):
     """Copy the figures the cache proves unchanged; start drawing the others."""
     figures = [(r.question, name, f) for r in results
                for name, f in zip(r.figure_names, r.solution.figures)]
@@ -96,15 +104,14 @@ def _start_figures(results, folder: Path, previous, old: dict, new: dict, worker
         return None
     from .plots import FigureBatch  # matplotlib only when a figure is drawn
 
-    return FigureBatch([figure for figure, _ in to_draw], workers), to_draw
+    return FigureBatch([figure for figure, _ in to_draw], pool), to_draw
 
 
-def _finish_figures(batch, to_draw) -> int:
-    """Write the drawn figures; how many there were."""
-    for (_, files), (svg, pdf) in zip(to_draw, batch.result()):
-        files[0].write_bytes(svg)
-        files[1].write_bytes(pdf)
-    return len(to_draw)
+def _write_figures(batch, to_draw, fmt: str) -> None:
+    """Write the drawn figures of one format (waiting for them)."""
+    drawn = batch.pdfs() if fmt == "pdf" else batch.svgs()
+    for (_, files), data in zip(to_draw, drawn):
+        files[1 if fmt == "pdf" else 0].write_bytes(data)
 
 
 def _tex_key(tex: str, folder: Path) -> str:
@@ -150,13 +157,37 @@ def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=F
             outcomes[n] = Outcome(target, up_to_date=True)
         else:
             todo.append((n, spec, target, key, record))
-    solved = [(item, solve_spec(item[1])) for item in todo]  # every answer verified first
-    if not solved:
+    if not todo:
         return [outcomes[n] for n in range(len(specs))]
+    workers = latex_jobs or os.cpu_count() or 1
+    pool = None
+    if workers > 1 and {"pdf", "html", "tex"} & set(formats) and _figures_to_draw(todo, force):
+        from .plots import FigurePool  # forked now: matplotlib loads while we solve
+
+        pool = FigurePool(workers)
+    try:
+        return _build_solved(specs, targets, formats, force, todo, outcomes, workers, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _figures_to_draw(todo, force: bool) -> bool:
+    """Whether a question that plots has no figure in the cache (a guess made before
+    solving, to start the figure workers early; the cache itself is checked later)."""
+    for _, spec, _, _, record in todo:
+        cached = set((record or {}).get("figures", {}).values())
+        for q in spec.questions:
+            if getattr(q.kind, "PLOTS", False) and (force or cache.question_key(q) not in cached):
+                return True
+    return False
+
+
+def _build_solved(specs, targets, formats, force, todo, outcomes, workers, pool):
+    solved = [(item, solve_spec(item[1])) for item in todo]  # every answer verified first
     parent = targets[0].parent
     parent.mkdir(parents=True, exist_ok=True)
     recover_interrupted(parent)
-    workers = latex_jobs or os.cpu_count() or 1
     compiler = Compiler(workers)
     # Named before it exists, so that a signal arriving at any moment still removes it.
     staging = parent / f".answerkey-{os.getpid()}-{secrets.token_hex(4)}"
@@ -167,7 +198,7 @@ def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=F
             for (n, spec, target, key, record), results in solved:
                 folder = staging / f"{n}-{target.name}"
                 outcome, extra = render_spec(spec, results, folder, formats,
-                                             None if force else target, record, compiler, workers)
+                                             None if force else target, record, compiler, pool)
                 staged.append((n, folder, target, key, extra, outcome))
         finally:
             compiler.finish()  # never leave latexmk running behind a failure or Ctrl-C

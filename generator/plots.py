@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
 from .kinds.base import Figure
 
-_PENDING: list[Figure] = []  # read by forked workers (draw functions are closures)
 
-
-def _pyplot():
+def _matplotlib():
     # Imported here so that `solve` and specs without plots never pay matplotlib's start-up.
+    # Figures are matplotlib.figure.Figure objects saved directly: pyplot (its backend
+    # machinery and figure manager) is never imported.
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -23,9 +23,27 @@ def _pyplot():
         # one weight of DejaVu Sans: every embedded font costs a fontTools subset per PDF
         "axes.titleweight": "normal", "figure.titleweight": "normal",
     })
-    import matplotlib.pyplot as plt
+    _lighter_font_subsets()
+    from matplotlib.figure import Figure as MplFigure
 
-    return plt
+    return MplFigure
+
+
+# OpenType layout tables: a PDF shows glyphs at the positions matplotlib computed (from
+# FreeType), so an embedded font never uses them, yet fontTools decompiles DejaVu's large
+# GSUB/GPOS to subset them, a third of the time of saving a PDF figure. fontTools reads its
+# default drop list from this class attribute; if a release renames it, figures stay the same
+# and only get slower. tests/test_figures.py renders with and without to check the pixels.
+_UNUSED_IN_PDF = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
+
+
+def _lighter_font_subsets() -> None:
+    from fontTools import subset
+
+    default = getattr(subset.Options, "_drop_tables_default", None)
+    if isinstance(default, list):
+        subset.Options._drop_tables_default = default + [
+            t for t in _UNUSED_IN_PDF if t not in default]
 
 
 _FORMATS = (("svg", {"Date": None, "Creator": None}),
@@ -33,55 +51,70 @@ _FORMATS = (("svg", {"Date": None, "Creator": None}),
 
 
 def render_figure(figure: Figure, formats=("svg", "pdf")) -> tuple[bytes, ...]:
-    """The figure's bytes in each format (svg, pdf by default), byte-identical between runs."""
-    plt = _pyplot()
-    fig = plt.figure(figsize=(figure.width, figure.height), layout="constrained")
-    try:
-        figure.draw(fig)
-        out = []
-        for fmt, metadata in _FORMATS:
-            if fmt in formats:
-                buf = io.BytesIO()
-                fig.savefig(buf, format=fmt, metadata=metadata)
-                out.append(buf.getvalue())
-        return tuple(out)
-    finally:
-        plt.close(fig)
+    """The figure's bytes in each format (svg, pdf by default), byte-identical between runs.
+    Each format gets a freshly drawn figure: saving runs the constrained layout again from
+    where the previous save left it, which moves coordinates in their last digit, so the
+    bytes would otherwise depend on which formats were saved before (and on the workers)."""
+    make = _matplotlib()
+    out = []
+    for fmt, metadata in _FORMATS:
+        if fmt in formats:
+            fig = make(figsize=(figure.width, figure.height), layout="constrained")
+            figure.draw(fig)
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, metadata=metadata)
+            out.append(buf.getvalue())
+    return tuple(out)
 
 
-def _render_pending(task: tuple[int, str]) -> bytes:
-    return render_figure(_PENDING[task[0]], (task[1],))[0]
+def _render_task(figure: Figure, fmt: str) -> bytes:
+    return render_figure(figure, (fmt,))[0]
+
+
+class FigurePool:
+    """Worker processes for figures, forked at once so that they import matplotlib while
+    the parent solves the questions. Create it before any other thread exists (forking a
+    process that has running threads can deadlock) and close() it when done."""
+
+    def __init__(self, workers: int):
+        self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                                            initializer=_matplotlib)
+        self.executor.submit(int)  # the fork context starts every worker on the first task
+
+    def submit(self, figure: Figure, fmt: str) -> Future:
+        return self.executor.submit(_render_task, figure, fmt)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class FigureBatch:
-    """Figures being drawn: by forked worker processes when workers > 1, one task per figure
-    and format (saving a PDF, with its font subsetting, is the slow part). Start it before
-    any other thread exists: forking a process that has running threads can deadlock."""
+    """Figures being drawn: by a FigurePool when one is given, one task per figure and format
+    (saving a PDF, with its font subsetting, is the slow part), else here when asked for.
+    The PDFs are queued first, so LaTeX can start on them while the SVGs are drawn."""
 
-    def __init__(self, figures: list[Figure], workers: int = 1):
-        global _PENDING
-        self.figures, self.pool, self.futures = figures, None, {}
-        if workers <= 1 or not figures:
-            return
-        # matplotlib is imported by the workers, in parallel, while LaTeX starts here
-        _PENDING = figures
-        tasks = [(i, fmt) for i in range(len(figures)) for fmt in ("pdf", "svg")]
-        self.pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("fork"))
-        self.futures = {task: self.pool.submit(_render_pending, task) for task in tasks}
+    def __init__(self, figures: list[Figure], pool: FigurePool | None = None):
+        self.figures, self.futures, self.serial = figures, {}, None
+        if pool is not None:
+            self.futures = {(i, fmt): pool.submit(figure, fmt)
+                            for fmt in ("pdf", "svg") for i, figure in enumerate(figures)}
 
-    def result(self) -> list[tuple[bytes, bytes]]:
-        """(svg, pdf) of every figure, in order."""
-        global _PENDING
-        if self.pool is None:
-            return [render_figure(f) for f in self.figures]
-        try:
-            return [(self.futures[(i, "svg")].result(), self.futures[(i, "pdf")].result())
-                    for i in range(len(self.figures))]
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            _PENDING = []
+    def _collect(self, fmt: str) -> list[bytes]:
+        if not self.futures:
+            if self.serial is None:
+                self.serial = [dict(zip(("svg", "pdf"), render_figure(f))) for f in self.figures]
+            return [both[fmt] for both in self.serial]
+        return [self.futures[(i, fmt)].result() for i in range(len(self.figures))]
 
+    def pdfs(self) -> list[bytes]:
+        """The PDF of every figure, in order."""
+        return self._collect("pdf")
 
-def render_figures(figures: list[Figure], workers: int = 1) -> list[tuple[bytes, bytes]]:
-    """(svg, pdf) of every figure, with up to `workers` processes."""
-    return FigureBatch(figures, workers).result()
+    def svgs(self) -> list[bytes]:
+        """The SVG of every figure, in order."""
+        return self._collect("svg")
+
+    def close(self) -> None:
+        """Drop what is not drawn yet (after an error); the pool itself stays open."""
+        for future in self.futures.values():
+            future.cancel()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import jinja2
 from latex2mathml.converter import convert as latex_to_mathml
@@ -99,6 +101,29 @@ def html_math_pass(page: str) -> str:
 
 
 @cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja checks each template's source checksum and
+    its own version, so a stale entry is never used); none if the folder cannot be made."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = root / "answerkey" / f"jinja-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietCache(str(folder))
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """A cache that cannot be written (full disk, read-only home) only costs speed."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@cache
 def latex_env() -> jinja2.Environment:
     """LaTeX templates: \\BLOCK{...}, \\VAR{...}; every printed string is LaTeX-escaped."""
     env = jinja2.Environment(
@@ -108,6 +133,7 @@ def latex_env() -> jinja2.Environment:
         comment_start_string=r"\#{", comment_end_string="}",
         trim_blocks=True, lstrip_blocks=True, autoescape=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_latex_finalize,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["rich"] = rich_latex
     return env
@@ -120,6 +146,7 @@ def html_env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_html_finalize,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["rich"] = rich_html
     return env

@@ -7,6 +7,9 @@ A kind module defines:
   solve(params) -> Solution          pure: the answers, the work shown, the figures wanted
   verify(params, solution) -> [Check]   a second, independent computation of every answer;
                                          raises VerificationError on any disagreement
+  PLOTS (optional)   True when solve() returns figures; their draw functions must pickle
+                     (module functions or partials of them): figure workers start before
+                     solving and receive them
 and two templates named after it: templates/latex/NAME.tex.j2 and templates/html/NAME.html.j2,
 each with the macros statement(q) and answer(q).
 """

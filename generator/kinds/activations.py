@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from .base import Check, Figure, Solution
 NAME = "activations"
 SUMMARY = ("ReLU's derivative from the limit definition, ReLU through the Heaviside step, and "
            "the sigmoid σ(kx) approaching the step (largest gap beyond δ, plot)")
+PLOTS = True  # solve() returns figures: the build starts its figure workers early
 FIELDS = {
     "sigmoid_k": Field(Vector(item=Number(gt=0, max=1e6), max_len=8), default=[1, 5, 50],
                        doc="the steepnesses k of the sigmoids σ(kx)"),
@@ -127,38 +129,39 @@ def _mathtext_number(v: float) -> str:
 
 
 def _drawer(params: dict):
+    """The figure's draw function, picklable (a partial of a module function) so that figure
+    workers started before solving can receive it."""
     lo, hi = (float(v) for v in params["x_range"])
-    ks, delta = list(params["sigmoid_k"]), float(params["delta"])
+    return partial(_draw, lo, hi, list(params["sigmoid_k"]), float(params["delta"]))
 
-    def draw(fig) -> None:
-        """Left: g and H; right: H and σ(kx) for each k."""
-        x = np.linspace(lo, hi, 801)
-        left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
-        left.plot(x, np.maximum(x, 0.0), color="black", lw=1.6, label=r"$g(x)=\max\{0,x\}$")
-        for ax in (left, right):
-            neg, pos = x[x < 0], x[x > 0]
-            ax.plot(neg, np.zeros_like(neg), color="tab:red", lw=1.6, label="$H(x)$")
-            ax.plot(pos, np.ones_like(pos), color="tab:red", lw=1.6)
-            if lo < 0 < hi:
-                ax.plot([0, 0], [0, 1], "o", mfc="white", color="tab:red", ms=4, zorder=3)
-                ax.plot([0], [0.5], "o", color="tab:red", ms=4, zorder=3,
-                        label=r"$H(0)=\frac{1}{2}$")
-            ax.set_xlabel("$x$")
-            ax.set_xlim(lo, hi)
-        styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "--", "-.", ":")
-        for k, style in zip(ks, styles):
-            kx = "x" if k == 1 else f"{_mathtext_number(k)}x"
-            right.plot(x, sigmoid(k * x), ls=style, lw=1.4, label=rf"$\sigma({kx})$")
-        right.axvspan(max(-delta, lo), min(delta, hi), color="0.85", zorder=0,
-                      label=rf"$|x|<\delta={delta:g}$")
-        left.set_ylabel("value")
-        left.set_title("ReLU and its derivative", fontsize=9)
-        right.set_title(r"$\sigma(kx) \to H(x)$ as $k$ grows", fontsize=9)
-        right.set_ylim(-0.05, 1.05)
-        left.legend(loc="upper left", fontsize=7.5)
-        right.legend(loc="lower right" if hi > 0 else "upper left", fontsize=7.5)  # empty there
 
-    return draw
+def _draw(lo: float, hi: float, ks: list, delta: float, fig) -> None:
+    """Left: g and H; right: H and σ(kx) for each k."""
+    x = np.linspace(lo, hi, 801)
+    left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+    left.plot(x, np.maximum(x, 0.0), color="black", lw=1.6, label=r"$g(x)=\max\{0,x\}$")
+    for ax in (left, right):
+        neg, pos = x[x < 0], x[x > 0]
+        ax.plot(neg, np.zeros_like(neg), color="tab:red", lw=1.6, label="$H(x)$")
+        ax.plot(pos, np.ones_like(pos), color="tab:red", lw=1.6)
+        if lo < 0 < hi:
+            ax.plot([0, 0], [0, 1], "o", mfc="white", color="tab:red", ms=4, zorder=3)
+            ax.plot([0], [0.5], "o", color="tab:red", ms=4, zorder=3,
+                    label=r"$H(0)=\frac{1}{2}$")
+        ax.set_xlabel("$x$")
+        ax.set_xlim(lo, hi)
+    styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "--", "-.", ":")
+    for k, style in zip(ks, styles):
+        kx = "x" if k == 1 else f"{_mathtext_number(k)}x"
+        right.plot(x, sigmoid(k * x), ls=style, lw=1.4, label=rf"$\sigma({kx})$")
+    right.axvspan(max(-delta, lo), min(delta, hi), color="0.85", zorder=0,
+                  label=rf"$|x|<\delta={delta:g}$")
+    left.set_ylabel("value")
+    left.set_title("ReLU and its derivative", fontsize=9)
+    right.set_title(r"$\sigma(kx) \to H(x)$ as $k$ grows", fontsize=9)
+    right.set_ylim(-0.05, 1.05)
+    left.legend(loc="upper left", fontsize=7.5)
+    right.legend(loc="lower right" if hi > 0 else "upper left", fontsize=7.5)  # empty there
 
 
 def verify(params: dict, solution: Solution) -> list[Check]:

@@ -20,7 +20,8 @@ class Check:
 
 @dataclass
 class Figure:
-    """A plot a kind asks for: a file stem and a pure function drawing onto a matplotlib Figure."""
+    """A plot a kind asks for: a file stem and a pure function drawing onto a matplotlib Figure
+    (picklable: a module-level function or a functools.partial of one)."""
 
     name: str
     draw: Callable[[Any], None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from .base import Check, Figure, Solution
 NAME = "softmax"
 SUMMARY = ("softmax: translation invariance, S(cx) with its limits c = 0 and c → ∞, the sigmoid "
            "form for 2 classes and the K−1 parameter form (computed stably, with a plot)")
+PLOTS = True  # solve() returns figures: the build starts its figure workers early
 ENTRY = Number(max_abs=1e6)
 FIELDS = {
     "x": Field(Vector(item=ENTRY, min_len=2, max_len=6), required=True,
@@ -112,28 +114,30 @@ def plot_range(x: list, scales: list) -> tuple[float, float]:
 
 
 def _drawer(x: list, scales: list):
-    def draw(fig) -> None:
-        """S(cx)_i against c on a symlog axis (linear near c = 0), the spec's c marked."""
-        low, high = plot_range(x, scales)
-        cs = np.concatenate([np.linspace(0.0, low, 60), np.geomspace(low, high, 500)[1:]])
-        curves = np.array([softmax(c * np.asarray(x)) for c in cs])
-        marks = np.array([softmax(c * np.asarray(x)) for c in scales])
-        ax = fig.add_subplot(1, 1, 1)
-        styles = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
-        for i, xi in enumerate(x):
-            line, = ax.plot(cs, curves[:, i], ls=styles[i % len(styles)], lw=1.5,
-                            label=rf"$S(c\mathbf{{x}})_{{{i + 1}}}$, $x_{{{i + 1}}} = {xi:g}$")
-            ax.plot(scales, marks[:, i], "o", ms=4, color=line.get_color(), clip_on=False)
-        ax.set_xscale("symlog", linthresh=low, linscale=0.6)
-        ax.set_xlim(0.0, high)
-        ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel(f"$c$ (linear scale below {low:g}, logarithmic above)")
-        ax.set_ylabel(r"$S(c\mathbf{x})_i$")
-        ax.set_title(r"Softmax of $c\mathbf{x}$: uniform at $c = 0$, the arg max as $c \to \infty$",
-                     fontsize=9)
-        fig.legend(loc="outside right upper", fontsize=8)
+    """The figure's draw function, picklable (see activations._drawer)."""
+    return partial(_draw, list(x), list(scales))
 
-    return draw
+
+def _draw(x: list, scales: list, fig) -> None:
+    """S(cx)_i against c on a symlog axis (linear near c = 0), the spec's c marked."""
+    low, high = plot_range(x, scales)
+    cs = np.concatenate([np.linspace(0.0, low, 60), np.geomspace(low, high, 500)[1:]])
+    curves = np.array([softmax(c * np.asarray(x)) for c in cs])
+    marks = np.array([softmax(c * np.asarray(x)) for c in scales])
+    ax = fig.add_subplot(1, 1, 1)
+    styles = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
+    for i, xi in enumerate(x):
+        line, = ax.plot(cs, curves[:, i], ls=styles[i % len(styles)], lw=1.5,
+                        label=rf"$S(c\mathbf{{x}})_{{{i + 1}}}$, $x_{{{i + 1}}} = {xi:g}$")
+        ax.plot(scales, marks[:, i], "o", ms=4, color=line.get_color(), clip_on=False)
+    ax.set_xscale("symlog", linthresh=low, linscale=0.6)
+    ax.set_xlim(0.0, high)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel(f"$c$ (linear scale below {low:g}, logarithmic above)")
+    ax.set_ylabel(r"$S(c\mathbf{x})_i$")
+    ax.set_title(r"Softmax of $c\mathbf{x}$: uniform at $c = 0$, the arg max as $c \to \infty$",
+                 fontsize=9)
+    fig.legend(loc="outside right upper", fontsize=8)
 
 
 def _reference(v) -> np.ndarray:
