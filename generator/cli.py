@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import signal
 import sys
 import traceback
@@ -13,6 +14,11 @@ from . import FORMATS, __version__
 from .errors import AnswerkeyError, Problem, SpecError
 
 EXIT_OK, EXIT_BUILD, EXIT_INPUT = 0, 1, 2
+
+# Our arrays are tiny: BLAS threads would only cost start-up (~0.15 s of CPU when NumPy is
+# imported) and compete with the figure and variant worker processes. A user's setting wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def _parser() -> argparse.ArgumentParser:
