@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -41,9 +43,84 @@ AUX_IGNORE = r"$hash_calc_ignore_pattern{q/aux/} = " \
     r"q/^(?!\\\\(?:newlabel|@writefile|bibcite|citation|bibdata|contentsline))/;"
 
 
-def latexmk_command(tex_name: str) -> list[str]:
-    """The latexmk invocation used for every document."""
-    return ["latexmk", "-pdf", "-silent", "-e", AUX_IGNORE, f"-pdflatex={PDFLATEX}", tex_name]
+def latexmk_command(tex_name: str, fmt: Path | None = None) -> list[str]:
+    """The latexmk invocation used for every document (with a precompiled preamble format)."""
+    pdflatex = PDFLATEX if fmt is None else PDFLATEX.replace(" %O", f" -fmt={fmt} %O")
+    return ["latexmk", "-pdf", "-silent", "-e", AUX_IGNORE, f"-pdflatex={pdflatex}", tex_name]
+
+
+# The templates put the preamble, the same for every document, between these two lines (see
+# templates/latex/document.tex.j2). Loading its packages is most of the time pdflatex spends
+# on a key, so it is dumped once into a format and the documents are compiled with it; the
+# block is then skipped, while a bare pdflatex of the same .tex reads it as usual.
+PREAMBLE_START = "\\ifdefined\\answerkeypreamble\\else\n"
+PREAMBLE_END = "\\def\\answerkeypreamble{}\n\\fi\n"
+
+
+def preamble_of(tex: str) -> str | None:
+    """The marked preamble block of a document, or None when it has none."""
+    start = tex.find(PREAMBLE_START)
+    end = tex.find(PREAMBLE_END, start)
+    if start < 0 or end < 0:
+        return None
+    return tex[start + len(PREAMBLE_START):end] + "\\def\\answerkeypreamble{}\n"
+
+
+def format_cache() -> Path:
+    """Where precompiled formats are kept: $ANSWERKEY_CACHE or the user's cache folder."""
+    root = os.environ.get("ANSWERKEY_CACHE") or os.environ.get("XDG_CACHE_HOME") or \
+        Path.home() / ".cache"
+    return Path(root) / "answerkey" / "formats"
+
+
+def _tex_identity() -> str:
+    """What a format depends on besides its preamble: the installed LaTeX format (Debian
+    regenerates it whenever TeX or a package changes), so an update never meets a stale one."""
+    try:
+        found = subprocess.run(["kpsewhich", "-engine=pdftex", "pdflatex.fmt"], text=True,
+                               capture_output=True, timeout=30).stdout.strip()
+        info = os.stat(found)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f"{found}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def preamble_format(preamble: str, cache: Path | None = None) -> Path | None:
+    """The format with `preamble` preloaded (made on first use, in the same restricted
+    pdflatex as the documents), or None when it cannot be made: the documents then
+    compile without it, only slower. Safe when several builds make it at once."""
+    folder = cache or format_cache()
+    if not re.fullmatch(r"[\w./-]+", str(folder)):
+        return None  # latexmk hands the command to a shell: no quoting games
+    identity = _tex_identity()
+    if not identity:
+        return None
+    key = hashlib.sha256(f"{identity}\n{preamble}".encode()).hexdigest()[:24]
+    fmt = folder / f"{key}.fmt"
+    if fmt.exists():
+        return fmt.with_suffix("")
+    if (folder / f"{key}.failed").exists():
+        return None
+    work = folder / f".make-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        work.mkdir(parents=True)
+        (work / "preamble.tex").write_text(preamble, encoding="utf-8")
+        done = subprocess.run(
+            ["pdflatex", "-ini", "-no-shell-escape", "-interaction=nonstopmode",
+             "-halt-on-error", "-jobname=preamble", "&pdflatex", "preamble.tex\\dump"],
+            cwd=work, env=latex_environment(), stdin=subprocess.DEVNULL,
+            capture_output=True, timeout=300)
+        made = work / "preamble.fmt"
+        if done.returncode != 0 or not made.exists():
+            (folder / f"{key}.failed").write_text((work / "preamble.log").read_text(
+                errors="replace") if (work / "preamble.log").exists() else "no log\n")
+            return None
+        os.replace(made, fmt)  # atomic: a concurrent build sees the whole file or none
+        return fmt.with_suffix("")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def require_latexmk() -> None:
@@ -59,10 +136,12 @@ class Compiler:
     time, so that LaTeX overlaps with drawing figures and writing the HTML page. It starts
     latexmk processes and uses no threads, so the build may still fork figure workers."""
 
-    def __init__(self, parallel: int = 2):
+    def __init__(self, parallel: int = 2, use_format: bool = True):
         self.parallel = max(1, parallel)
         self.running: list[tuple[TexJob, subprocess.Popen]] = []
         self.errors: list[str] = []
+        self.use_format = use_format and not os.environ.get("ANSWERKEY_NO_FORMAT")
+        self.formats: dict[str, Path | None] = {}
 
     def submit(self, job: TexJob) -> None:
         """Start compiling `job` (after one of the running documents when all slots are busy)."""
@@ -71,11 +150,22 @@ class Compiler:
         while len(self.running) >= self.parallel:
             self._reap(self.running.pop(0))
         out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed in _reap)
-        proc = subprocess.Popen(latexmk_command(job.tex.name), cwd=job.tex.parent,
+        command = latexmk_command(job.tex.name, self._format(job))
+        proc = subprocess.Popen(command, cwd=job.tex.parent,
                                 env=latex_environment(), stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.STDOUT)
         out.close()
         self.running.append((job, proc))
+
+    def _format(self, job: TexJob) -> Path | None:
+        if not self.use_format:
+            return None
+        preamble = preamble_of(job.tex.read_text(encoding="utf-8"))
+        if preamble is None:
+            return None
+        if preamble not in self.formats:
+            self.formats[preamble] = preamble_format(preamble)
+        return self.formats[preamble]
 
     def _reap(self, item) -> None:
         job, proc = item

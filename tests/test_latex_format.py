@@ -1,0 +1,91 @@
+"""The precompiled preamble: made once, used by the build, invisible on the page."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import latex
+from generator.latex import Compiler, TexJob, preamble_format, preamble_of
+from generator.render import render_latex
+from generator.solve import load_specs, solve_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def key_tex() -> str:
+    spec = load_specs([ROOT / "specs/cnn-workshop.yaml"])[0]
+    return render_latex(spec, solve_spec(spec), key=True)[0]
+
+
+def test_every_document_marks_the_same_preamble(key_tex):
+    spec = load_specs([ROOT / "specs/ift6135-a1.yaml"])[0]
+    results = solve_spec(spec)
+    preambles = {preamble_of(render_latex(spec, results, key)[0]) for key in (True, False)}
+    assert preambles == {preamble_of(key_tex)}
+    (preamble,) = preambles
+    assert preamble.startswith("\\documentclass") and "\\usepackage" in preamble
+    assert "\\begin{document}" not in preamble and "pdftitle" not in preamble  # per document
+    assert preamble_of("\\documentclass{article}\n\\begin{document}x\\end{document}\n") is None
+
+
+def _compile(folder: Path, tex: str, use_format: bool) -> Path:
+    folder.mkdir()
+    job = TexJob(folder / "doc.tex", [])
+    job.tex.write_text(tex, encoding="utf-8")
+    compiler = Compiler(1, use_format=use_format)
+    compiler.submit(job)
+    compiler.finish()
+    return folder
+
+
+def test_format_is_made_once_and_used(key_tex, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "cache"))
+    made = preamble_format(preamble_of(key_tex))
+    assert made is not None and made.with_suffix(".fmt").is_file()
+    stamp = made.with_suffix(".fmt").stat().st_mtime_ns
+    time.sleep(0.01)
+    assert preamble_format(preamble_of(key_tex)) == made  # reused, not made again
+    assert made.with_suffix(".fmt").stat().st_mtime_ns == stamp
+    assert not [p for p in made.parent.iterdir() if p.name.startswith(".make-")]
+
+    with_format = _compile(tmp_path / "with", key_tex, use_format=True)
+    log = (with_format / "doc.log").read_text(errors="replace")
+    assert "(preloaded format=preamble " in log  # the job name it was dumped under
+
+
+def test_pages_look_the_same_with_and_without_the_format(key_tex, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pages = []
+    for use in (True, False):
+        folder = _compile(tmp_path / f"fmt-{use}", key_tex, use_format=use)
+        log = (folder / "doc.log").read_text(errors="replace")
+        assert f"(preloaded format={'preamble' if use else 'pdflatex'} " in log
+        png = subprocess.run(["pdftoppm", "-r", "60", "-gray", str(folder / "doc.pdf")],
+                             capture_output=True, check=True).stdout
+        fonts = subprocess.run(["pdffonts", str(folder / "doc.pdf")], capture_output=True,
+                               text=True, check=True).stdout
+        pages.append((png, fonts))
+    assert pages[0] == pages[1]
+
+
+def test_a_preamble_that_fails_is_remembered_and_skipped(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "cache"))
+    bad = "\\documentclass{article}\n\\usepackage{no-such-package-anywhere}\n"
+    assert preamble_format(bad) is None
+    assert len(list((tmp_path / "cache/answerkey/formats").glob("*.failed"))) == 1
+    calls, real_run = [], subprocess.run
+    monkeypatch.setattr(latex.subprocess, "run", lambda *a, **k: calls.append(a) or
+                        real_run(*a, **k))
+    assert preamble_format(bad) is None
+    assert all("-ini" not in call[0] for call in calls)  # only the kpsewhich lookup
+
+
+def test_no_format_where_a_shell_would_split_the_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "with space"))
+    assert preamble_format("\\documentclass{article}\n") is None
