@@ -127,11 +127,14 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
     folder = out_root / Path(spec).stem / "variants"
     width = max(3, len(str(count - 1)))
     jobs = max(1, jobs or os.cpu_count() or 1)
+    # -j bounds all concurrency, LaTeX's and the figures' too: variants run side by side, and
+    # only when there are fewer variants than jobs does each get more than one process.
+    inner = max(1, jobs // max(1, count))
     tasks = [Task(spec, overrides, k, students[k] if students else None,
                   str(folder / (students[k] if students else f"{k:0{width}d}")), tuple(formats),
-                  force, 1) for k in range(count)]  # -j bounds all concurrency, LaTeX's too
+                  force, inner) for k in range(count)]
     started = time.monotonic()
-    results = _run(tasks, jobs)
+    results = _run(tasks, min(jobs, max(1, count)))
     errors = [line for r in results if "error" in r for line in r["error"]]
     if any(r.get("interrupted") for r in results) or len(results) < len(tasks):
         done = sum(1 for r in results if "drawn" in r)

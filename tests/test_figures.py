@@ -73,3 +73,17 @@ def test_dropping_layout_tables_changes_no_pixel(figures, tmp_path):
         assert len(light) < len(reference), name  # the tables really are gone
         (tmp_path / f"{name}.pdf").write_bytes(light)
         assert _pixels(tmp_path / f"{name}.pdf") == _pixels(default / f"{name}.pdf"), name
+
+
+def test_figure_files_do_not_depend_on_the_number_of_workers(tmp_path):
+    from generator.build import build_specs
+
+    spec = load_specs([ROOT / "specs/activations-softmax.yaml"])[0]
+    files = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        build_specs([spec], [out], ("html", "tex"), force=True, latex_jobs=jobs)
+        figures = sorted((out / "figures").iterdir())
+        assert {p.suffix for p in figures} == {".svg", ".pdf"}
+        files.append({p.name: p.read_bytes() for p in figures})
+    assert files[0] == files[1]
