@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import VerificationError
 from ..numbers import MathText
+from ..numeric.stable import sigmoid
 from ..schema import Field, Number, Tuple, Vector
 from .base import Check, Figure, Solution
 
@@ -49,13 +50,6 @@ def heaviside(x):
     """H(x): 1 for x > 0, 1/2 at 0, 0 for x < 0 (elementwise)."""
     x = np.asarray(x, dtype=np.float64)
     return (x > 0) + 0.5 * (x == 0)
-
-
-def sigmoid(z):
-    """σ(z) = 1/(1 + e^(−z)) without overflow for large |z|."""
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def check_grid(lo: float, hi: float) -> np.ndarray:

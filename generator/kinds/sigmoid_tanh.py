@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..errors import VerificationError
+from ..numeric.stable import sigmoid
 from ..schema import Field, Int, ListOf, Number, Record, Vector
 from .base import Check, Figure, Solution
 
@@ -76,12 +77,6 @@ def check(params, loc, ctx) -> None:
         if sizes[key] != inferred:
             ctx.error(loc.key("sizes").key(key), f"{key} = {sizes[key]} disagrees with the "
                       f"weights, which give {key} = {inferred}")
-
-
-def sigmoid(a):
-    """σ(a) = 1/(1 + e^(−a)), elementwise, without overflow."""
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def draw_theta(params: dict) -> tuple[dict, np.random.Generator]:

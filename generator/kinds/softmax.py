@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import VerificationError
 from ..numbers import MathText
+from ..numeric.stable import sigmoid_scalar
 from ..schema import Field, Number, Tuple, Vector
 from .base import Check, Figure, Solution
 
@@ -38,12 +39,6 @@ def softmax(v) -> np.ndarray:
     v = np.asarray(v, dtype=np.float64)
     e = np.exp(v - v.max())
     return e / e.sum()
-
-
-def sigmoid(z: float) -> float:
-    """σ(z) = 1/(1 + e^(−z)) without overflow."""
-    e = math.exp(-abs(z))
-    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
 
 
 def _stable_steps(v: list, label: str) -> dict:
@@ -90,8 +85,8 @@ def solve(params: dict) -> Solution:
         "translation_max_difference": float(np.max(np.abs(S - np.asarray(shifted["S"])))),
         "scaled": [{"c": r["c"], "S": r["S"]} for r in scaled],
         "limits": {"c_zero": [1.0 / K] * K, "c_infinity": limit, "argmax": argmax},
-        "two_class": {"x": [a, b], "z": z, "sigma": sigmoid(z), "one_minus_sigma": sigmoid(-z),
-                      "S": pair["S"]},
+        "two_class": {"x": [a, b], "z": z, "sigma": sigmoid_scalar(z),
+                      "one_minus_sigma": sigmoid_scalar(-z), "S": pair["S"]},
         "reduced": {"y": y, "S": reduced["S"]},
     }
     work = {"K": K, "base": base, "shifted": shifted, "scaled": scaled, "counter": counter,

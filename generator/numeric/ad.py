@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .expr import Graph
+from .stable import sigmoid_scalar
 
 
 class EvalError(Exception):
@@ -116,17 +117,13 @@ def _operation(op: str, x: list, constant_last: bool, fail) -> tuple[float, list
         raise fail("tan is undefined here")
     value = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
              "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "abs": abs,
-             "sigmoid": _sigmoid}[op](a)
+             "sigmoid": sigmoid_scalar}[op](a)
     partial = {"sin": lambda: math.cos(a), "cos": lambda: -math.sin(a),
                "tan": lambda: 1 / math.cos(a) ** 2, "exp": lambda: value,
                "log": lambda: 1 / a, "sqrt": lambda: 1 / (2 * value),
                "tanh": lambda: 1 - value**2, "sigmoid": lambda: value * (1 - value),
                "abs": lambda: math.copysign(1.0, a)}[op]()
     return value, [partial]
-
-
-def _sigmoid(a: float) -> float:
-    return 1 / (1 + math.exp(-a)) if a >= 0 else math.exp(a) / (1 + math.exp(a))
 
 
 def _power(a: float, b: float, constant_exponent: bool, fail) -> tuple[float, list]:
