@@ -31,7 +31,7 @@ def fmt(x, decimals: int) -> MathText:
     if abs(x) >= 1e15:
         return sci(x)
     if x.is_integer():
-        return MathText(str(int(x)) if abs(x) < 1e15 else sci(x))
+        return MathText(str(int(x)))
     text = f"{x:.{decimals}f}"
     if float(text) == x:  # exact at this precision: as written (0.7, not 0.7000)
         text = text.rstrip("0").rstrip(".")
@@ -48,6 +48,33 @@ def sci(x: float, digits: int = 3) -> MathText:
     mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return MathText(f"{mantissa} \\times 10^{{{int(exponent)}}}")
+
+
+def fmt_factor(x, decimals: int) -> MathText:
+    """A number as the operand of a product or an operator: (-2) in brackets when negative."""
+    text = fmt(x, decimals)
+    return MathText(f"({text})" if text.startswith("-") else text)
+
+
+def fmt_terms(parts, decimals: int) -> MathText:
+    """A formula with numbers in it, from parts (see numeric/ad_subst):
+    ("t", latex) as it is, ("n", x) a number, ("p", x) a factor (fmt_factor), ("b", x) the
+    base of a power: in brackets when negative or in scientific notation."""
+    out = []
+    for kind, x in parts:
+        if kind == "t":
+            out.append(str(x))
+        elif kind == "n":
+            out.append(fmt(x, decimals))
+        elif kind == "p":
+            out.append(fmt_factor(x, decimals))
+        elif kind == "b":
+            text = fmt(x, decimals)
+            bare = not text.startswith("-") and "times" not in text
+            out.append(text if bare else rf"\left({text}\right)")
+        else:
+            raise ValueError(f"unknown part kind {kind!r}")
+    return MathText("".join(out))
 
 
 def fmt_vector(xs, decimals: int) -> MathText:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import TEMPLATES, __version__
 from .errors import BuildError
 from .escape import html_escape, latex_escape, split_rich
-from .numbers import MathText, fmt, fmt_vector
+from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
 
 
 class Latex(str):
@@ -175,8 +175,11 @@ class QuestionView:
 
     def np(self, x) -> MathText:
         """A number for a product: negative values in parentheses, (-2)."""
-        text = fmt(x, self.decimals)
-        return MathText(f"({text})" if text.startswith("-") else text)
+        return fmt_factor(x, self.decimals)
+
+    def terms(self, parts) -> MathText:
+        """A formula with numbers substituted, from parts (see numbers.fmt_terms)."""
+        return fmt_terms(parts, self.decimals)
 
     def vec(self, xs) -> MathText:
         """A vector [a, b, c] of formatted numbers."""

@@ -1,7 +1,8 @@
 """The numbers put into a trace row: `1 / 9` for v_2 = 1 / v_1, `-1 / 9^{2}` for its tangent.
 
-A substitution is a list of parts for the templates to format, never a finished string, so
-that every number goes through the one display formatter (and its rounding):
+A substitution is a list of parts, never a finished string, so that every number goes
+through the one display formatter and its rounding (numbers.fmt_terms, `q.terms` in the
+templates):
   ("t", latex)  text as it is
   ("n", x)      a number
   ("p", x)      a number in a product or after an operator: brackets when negative
