@@ -60,11 +60,11 @@ def _seed(params) -> dict:
     return {name: float(given.get(name, 0.0)) for name in names}
 
 
-def _trace(params, point=None, graph=None):
+def _trace(params):
     names = list(params["at"])
-    graph = graph or parse(params["function"], names)
+    graph = parse(params["function"], names)
     try:
-        rows, y = ad.build(graph, names, point or params["at"])
+        rows, y = ad.build(graph, names, params["at"])
     except ad.EvalError as exc:
         raise EvaluationError("function", f"at {_point(params['at'])}: {exc}") from None
     return graph, rows, y
@@ -109,18 +109,23 @@ def solve(params: dict) -> Solution:
     work = {
         "function": ad_latex.function_latex(graph, names), "inputs": inputs, "y": y,
         "rows": table_rows, "values": values, "tangent": tangent, "seed": seed,
-        "seeded": [name for name in names if seed[name] != 0],
         "along": ad_latex.directional_parts(seed),
-        "seeded_latex": next(i["latex"] for i in inputs if seed[i["name"]] != 0)
-        if any(seed.values()) else "",
+        "partial_of": _partial_of(seed, inputs),
         "partials": list({(s["source"], s["target"]): {"source": s["source"],
                           "target": s["target"], "latex": s["partial_latex"]}
                           for s in reverse_rows}.values()),
-        "reverse_rows": list(reversed(reverse_rows)), "adjoint": adjoint,
+        "adjoint": adjoint,
         "reverse_table": _side_by_side(table_rows, list(reversed(reverse_rows))),
         "n": n, "m": len(rows),
     }
     return Solution(answers, work)
+
+
+def _partial_of(seed: dict, inputs: list[dict]) -> str:
+    """The variable whose partial derivative the forward sweep computes (LaTeX): the one
+    seeded with tangent 1 when all others are 0; "" for any other direction."""
+    seeded = [i for i in inputs if seed[i["name"]] != 0]
+    return seeded[0]["latex"] if len(seeded) == 1 and seed[seeded[0]["name"]] == 1 else ""
 
 
 def _side_by_side(primal: list, adjoint: list) -> list[dict]:
