@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,15 @@ from .numbers import json_tidy
 
 CACHE_FILE = ".answerkey-cache.json"
 PACKAGE = Path(__file__).resolve().parent
+
+
+def user_cache(name: str) -> Path:
+    """A folder of the per-user cache shared by all builds (compiled templates, the
+    precompiled LaTeX preamble): $ANSWERKEY_CACHE/answerkey/NAME, else under
+    $XDG_CACHE_HOME or ~/.cache. Everything in it may be deleted at any time."""
+    root = os.environ.get("ANSWERKEY_CACHE") or os.environ.get("XDG_CACHE_HOME") or \
+        Path.home() / ".cache"
+    return Path(root) / "answerkey" / name
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
@@ -11,6 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import sha256_bytes, user_cache
 from .errors import BuildError
 
 PDFLATEX = ("pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error "
@@ -49,28 +49,19 @@ def latexmk_command(tex_name: str, fmt: Path | None = None) -> list[str]:
     return ["latexmk", "-pdf", "-silent", "-e", AUX_IGNORE, f"-pdflatex={pdflatex}", tex_name]
 
 
-# The templates put the preamble, the same for every document, between these two lines (see
+# The templates put the preamble, the same for every document, inside
+# \ifdefined\answerkeypreamble\else ... \def\answerkeypreamble{}\fi (see
 # templates/latex/document.tex.j2). Loading its packages is most of the time pdflatex spends
 # on a key, so it is dumped once into a format and the documents are compiled with it; the
 # block is then skipped, while a bare pdflatex of the same .tex reads it as usual.
-PREAMBLE_START = "\\ifdefined\\answerkeypreamble\\else\n"
-PREAMBLE_END = "\\def\\answerkeypreamble{}\n\\fi\n"
+_PREAMBLE = re.compile(r"^\\ifdefined\\answerkeypreamble\\else\n"
+                       r"(.*?^\\def\\answerkeypreamble\{\}\n)\\fi\n", re.S | re.M)
 
 
 def preamble_of(tex: str) -> str | None:
     """The marked preamble block of a document, or None when it has none."""
-    start = tex.find(PREAMBLE_START)
-    end = tex.find(PREAMBLE_END, start)
-    if start < 0 or end < 0:
-        return None
-    return tex[start + len(PREAMBLE_START):end] + "\\def\\answerkeypreamble{}\n"
-
-
-def format_cache() -> Path:
-    """Where precompiled formats are kept: $ANSWERKEY_CACHE or the user's cache folder."""
-    root = os.environ.get("ANSWERKEY_CACHE") or os.environ.get("XDG_CACHE_HOME") or \
-        Path.home() / ".cache"
-    return Path(root) / "answerkey" / "formats"
+    m = _PREAMBLE.search(tex)
+    return m.group(1) if m else None
 
 
 def _tex_identity() -> str:
@@ -85,17 +76,17 @@ def _tex_identity() -> str:
     return f"{found}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def preamble_format(preamble: str, cache: Path | None = None) -> Path | None:
+def preamble_format(preamble: str) -> Path | None:
     """The format with `preamble` preloaded (made on first use, in the same restricted
     pdflatex as the documents), or None when it cannot be made: the documents then
     compile without it, only slower. Safe when several builds make it at once."""
-    folder = cache or format_cache()
+    folder = user_cache("formats")
     if not re.fullmatch(r"[\w./-]+", str(folder)):
         return None  # latexmk hands the command to a shell: no quoting games
     identity = _tex_identity()
     if not identity:
         return None
-    key = hashlib.sha256(f"{identity}\n{preamble}".encode()).hexdigest()[:24]
+    key = sha256_bytes(f"{identity}\n{preamble}".encode())[:24]
     fmt = folder / f"{key}.fmt"
     if fmt.exists():
         return fmt.with_suffix("")
@@ -148,8 +139,8 @@ class Compiler:
         if not self.running and not self.errors:
             require_latexmk()
         while len(self.running) >= self.parallel:
-            self._reap(self.running.pop(0))
-        out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed in _reap)
+            self._reap_first()
+        out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed below)
         command = latexmk_command(job.tex.name, self._format(job))
         proc = subprocess.Popen(command, cwd=job.tex.parent,
                                 env=latex_environment(), stdin=subprocess.DEVNULL,
@@ -167,9 +158,13 @@ class Compiler:
             self.formats[preamble] = preamble_format(preamble)
         return self.formats[preamble]
 
-    def _reap(self, item) -> None:
-        job, proc = item
-        if proc.wait() != 0 or not job.tex.with_suffix(".pdf").exists():
+    def _reap_first(self) -> None:
+        """Wait for the oldest document; it leaves `running` only once it has ended, so an
+        interruption meanwhile still finds it there to stop."""
+        job, proc = self.running[0]
+        code = proc.wait()
+        self.running.pop(0)
+        if code != 0 or not job.tex.with_suffix(".pdf").exists():
             log = job.tex.with_suffix(".log")
             text = log.read_text(errors="replace") if log.exists() else \
                 job.tex.with_suffix(".latexmk").read_text(errors="replace")
@@ -179,21 +174,13 @@ class Compiler:
         """Wait for every document; BuildError naming the question of any failure."""
         try:
             while self.running:
-                self._reap(self.running.pop(0))
+                self._reap_first()
         finally:
             for _, proc in self.running:  # interrupted while waiting: stop the rest
                 proc.terminate()
                 proc.wait()
         if self.errors:
             raise BuildError("\n".join(self.errors))
-
-
-def compile_all(jobs: list[TexJob], parallel: int = 2) -> None:
-    """Compile every job (concurrently); raise BuildError naming the question on failure."""
-    compiler = Compiler(parallel)
-    for job in jobs:
-        compiler.submit(job)
-    compiler.finish()
 
 
 _ERROR = re.compile(r"^(?:\./)?[^:\n]*\.tex:(\d+): (.*)$", re.M)

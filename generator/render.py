@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import jinja2
 from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
 
 from . import TEMPLATES, __version__
+from .cache import user_cache
 from .errors import BuildError
 from .escape import html_escape, latex_escape, split_rich
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
@@ -104,8 +103,7 @@ def html_math_pass(page: str) -> str:
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (Jinja checks each template's source checksum and
     its own version, so a stale entry is never used); none if the folder cannot be made."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = root / "answerkey" / f"jinja-{__version__}"
+    folder = user_cache(f"jinja-{__version__}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -1,4 +1,5 @@
-"""The precompiled preamble: made once, used by the build, invisible on the page."""
+"""The LaTeX runner: the precompiled preamble (made once, used, invisible on the page) and
+stopping compilations on an interruption."""
 
 from __future__ import annotations
 
@@ -89,3 +90,22 @@ def test_a_preamble_that_fails_is_remembered_and_skipped(tmp_path, monkeypatch):
 def test_no_format_where_a_shell_would_split_the_path(tmp_path, monkeypatch):
     monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "with space"))
     assert preamble_format("\\documentclass{article}\n") is None
+
+
+def test_an_interrupted_wait_stops_the_document_waited_for(tmp_path):
+    class Proc:  # a latexmk that is still running when Ctrl-C or SIGTERM arrives
+        terminated = False
+
+        def wait(self):
+            if not self.terminated:
+                raise KeyboardInterrupt
+            return -15
+
+        def terminate(self):
+            self.terminated = True
+
+    compiler, procs = Compiler(2), [Proc(), Proc()]
+    compiler.running = [(TexJob(tmp_path / f"{n}.tex", []), p) for n, p in enumerate(procs)]
+    with pytest.raises(KeyboardInterrupt):
+        compiler.finish()
+    assert all(p.terminated for p in procs)
