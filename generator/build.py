@@ -93,10 +93,10 @@ def _start_figures(results, folder: Path, previous, old: dict, new: dict, pool):
     to_draw = []
     for question, name, figure in figures:
         key = new[name] = cache.question_key(question)
-        files = [folder / f"figures/{name}.svg", folder / f"figures/{name}.pdf"]
-        old_files = [previous / f.relative_to(folder) for f in files] if previous else []
+        files = {fmt: folder / f"figures/{name}.{fmt}" for fmt in ("svg", "pdf")}
+        old_files = [previous / f.relative_to(folder) for f in files.values()] if previous else []
         if previous and old.get(name) == key and all(f.exists() for f in old_files):
-            for src, dst in zip(old_files, files):
+            for src, dst in zip(old_files, files.values()):
                 shutil.copy2(src, dst)
         else:
             to_draw.append((figure, files))
@@ -111,7 +111,7 @@ def _write_figures(batch, to_draw, fmt: str) -> None:
     """Write the drawn figures of one format (waiting for them)."""
     drawn = batch.pdfs() if fmt == "pdf" else batch.svgs()
     for (_, files), data in zip(to_draw, drawn):
-        files[1 if fmt == "pdf" else 0].write_bytes(data)
+        files[fmt].write_bytes(data)
 
 
 def _tex_key(tex: str, folder: Path) -> str:

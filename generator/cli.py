@@ -32,13 +32,17 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                        help="override one spec value, VALUE parsed as YAML (q4.at.x1=2)")
 
+    def with_outputs(p):  # what build and variants write, and whether the cache may serve it
+        p.add_argument("--to", default=",".join(FORMATS), metavar="FORMATS",
+                       help=f"comma-separated subset of {','.join(FORMATS)} (default: all)")
+        p.add_argument("--force", action="store_true",
+                       help="rebuild everything, ignoring the cache")
+
     b = sub.add_parser("build", help="build the answer key and handout of each spec")
     b.add_argument("specs", nargs="*", metavar="SPEC", help="spec files (default: specs/*.yaml)")
     b.add_argument("-o", "--output", default="output", metavar="DIR",
                    help="output root; each spec goes to DIR/<spec-stem>/ (default: output)")
-    b.add_argument("--to", default="pdf,html,tex,json", metavar="FORMATS",
-                   help="comma-separated subset of pdf,html,tex,json (default: all)")
-    b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
+    with_outputs(b)
     with_set(b)
     s = sub.add_parser("solve", help="print the answers JSON of a spec (no rendering, no TeX)")
     s.add_argument("spec", metavar="SPEC")
@@ -50,14 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("-n", type=int, metavar="N", help="number of variants (not with --roster)")
     v.add_argument("--seed", type=int, metavar="S", help="overrides the spec's seed")
     v.add_argument("-j", "--jobs", type=int, metavar="JOBS",
-                   help="variants built at once, each compiling one PDF at a time "
-                        "(default: the number of cores)")
+                   help="processes at work at once: variants side by side, spare ones to "
+                        "each variant's LaTeX and figures (default: the number of cores)")
     v.add_argument("-o", "--output", default="output", metavar="DIR",
                    help="output root; variants go to DIR/<spec-stem>/variants/ (default: output)")
     v.add_argument("--roster", metavar="CSV", help="one variant per student id (column `id`)")
-    v.add_argument("--to", default="pdf,html,tex,json", metavar="FORMATS",
-                   help="comma-separated subset of pdf,html,tex,json (default: all)")
-    v.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
+    with_outputs(v)
     with_set(v)
     sub.add_parser("kinds", help="list the question kinds")
     return parser
