@@ -125,9 +125,7 @@ def load_spec(path: str | Path, overrides=(), variant: int | None = None,
     except UnicodeDecodeError as exc:
         msg = f"the file is not UTF-8 text (byte {exc.start})"
         raise SpecError([Problem(Location(source), msg)]) from None
-    spec = parse_spec(text, source, overrides, variant, student)
-    spec.source_hash = hashlib.sha256(raw).hexdigest()
-    return spec
+    return parse_spec(text, source, overrides, variant, student)  # hashes the same bytes
 
 
 def parse_spec(text: str, source: str, overrides=(), variant: int | None = None,
