@@ -9,6 +9,7 @@ types: names and dotted paths read the question's values, and nothing is ever `e
 from __future__ import annotations
 
 import ast
+import math
 import operator
 
 MAX_LENGTH = 500
@@ -83,8 +84,10 @@ def _eval(node, values):
         left, right = _eval(node.left, values), _eval(node.right, values)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
             raise ConstraintError(f"computes '{ast.unparse(node)}': arithmetic needs numbers")
-        if isinstance(node.op, ast.Pow) and abs(right) > 64:
-            raise ConstraintError(f"computes '{ast.unparse(node)}': the exponent is too large")
+        if isinstance(node.op, ast.Pow) and (abs(right) > 64 or abs(left) > 1 and
+                                             abs(right) * math.log2(abs(left)) > 1024):
+            # whole numbers never overflow: a tower of powers would compute for hours
+            raise ConstraintError(f"computes '{ast.unparse(node)}': the result is too large")
         try:
             return _BINARY[type(node.op)](left, right)
         except (ZeroDivisionError, OverflowError, TypeError) as exc:
