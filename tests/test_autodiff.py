@@ -344,18 +344,15 @@ def test_cli_reports_an_evaluation_error_located_at_the_function(tmp_path):
                                      "log of zero (v1 = 0)")
 
 
-def test_ten_thousand_operations_are_fast():
-    import time
-
+def test_ten_thousand_operations():  # their speed: bench/autodiff.py
     from generator.numeric import ad
     from generator.numeric.expr import parse
 
     text = " + ".join(f"sin({k + 1}*x - y)" for k in range(2500))  # 4 rows per term
-    start = time.perf_counter()
     graph = parse(text, ["x", "y"])
     rows, y = ad.build(graph, ["x", "y"], {"x": 0.3, "y": 0.1})
     tangent = ad.forward(rows, {-1: 1.0, 0: 0.0})
     adjoint, _ = ad.reverse(rows, y, 2)
-    assert len(rows) == 9999 and time.perf_counter() - start < 5
+    assert len(rows) == 9999
     assert tangent[y] == pytest.approx(adjoint[-1], rel=1e-12)
     assert adjoint[0] == pytest.approx(-sum(math.cos((k + 1) * 0.3 - 0.1) for k in range(2500)))

@@ -37,12 +37,12 @@ def test_no_traceback_through_the_console_script():
         assert len(result.stderr.splitlines()) == len(EXPECTED[name])
 
 
-def test_a_million_entry_kernel_is_refused_quickly(tmp_path):
+def test_a_million_entry_kernel_is_refused_by_the_file_size_limit(tmp_path):
     spec = tmp_path / "huge.yaml"
     kernel = ", ".join(["1"] * 1_000_000)
     spec.write_text(f"title: T\nquestions:\n  - {{id: q, kind: convolution, input: [1], "
                     f"kernel: [{kernel}]}}\n")
-    result = run_cli("check", spec, timeout=20)
+    result = run_cli("check", spec)
     assert result.returncode == 2
     assert result.stderr.strip() == (f"{spec}:1:1: the file is too large (3.0 MB; a spec may be "
                                      "at most 1000 kB)")

@@ -1,6 +1,5 @@
 """The expression parser: grammar, evaluation order, hostile input, and the LaTeX of a parse."""
 
-import time
 
 import pytest
 
@@ -107,21 +106,14 @@ def test_long_chains_without_brackets_need_no_stack_either():
     assert graph.nodes[graph.root][0] == "pow"
 
 
-def test_huge_input_is_refused_quickly():
-    start = time.perf_counter()
+def test_huge_input_is_refused_by_its_token_count():
     with pytest.raises(ExprError, match=f"too long \\(more than {MAX_TOKENS} tokens\\)"):
         parse("x+" * 1_000_000 + "x", XY)
-    assert time.perf_counter() - start < 5
 
 
-def test_long_flat_input_parses_in_linear_time():
-    timings = []
-    for n in (10_000, 40_000):
-        start = time.perf_counter()
-        graph = parse("+".join(["x", "y"] * (n // 2)), XY)
-        timings.append(time.perf_counter() - start)
-        assert len(graph.nodes) == 2 + n - 1
-    assert timings[1] < 12 * timings[0] + 0.05  # 4x the input: ~4x the time, not 16x
+def test_long_flat_input_is_one_node_per_operation():  # linear time: bench/autodiff.py
+    graph = parse("+".join(["x", "y"] * 20_000), XY)
+    assert len(graph.nodes) == 2 + 40_000 - 1
 
 
 @pytest.mark.parametrize("name,latex", [
