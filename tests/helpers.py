@@ -42,3 +42,18 @@ def params_of(text: str, qid: str | None = None) -> dict:
 
     spec = parse_spec(textwrap.dedent(text).lstrip("\n"), "s.yaml")
     return next(q for q in spec.questions if qid in (None, q.id)).params
+
+
+def expressions():
+    """A hypothesis strategy for expressions of the autodiff grammar in x, y and z."""
+    from hypothesis import strategies as st
+
+    ops = st.sampled_from(["+", "-", "*", "/", "^"])
+    funcs = st.sampled_from(["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "abs"])
+    return st.recursive(
+        st.one_of(st.sampled_from(["x", "y", "z"]), st.integers(1, 5).map(str)),
+        lambda inner: st.one_of(
+            st.tuples(inner, ops, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(funcs, inner).map(lambda t: f"{t[0]}({t[1]})"),
+            inner.map(lambda e: f"-{e}")),
+        max_leaves=8)

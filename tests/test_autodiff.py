@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator.errors import EvaluationError, VerificationError
 from generator.kinds import autodiff
-from helpers import run_cli, spec_problems, write_spec
+from helpers import expressions, run_cli, spec_problems, write_spec
 
 SYMPY_FUNCS = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
                "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs,
@@ -176,15 +176,7 @@ def test_defaults_seed_the_first_variable_and_leave_out_the_reverse_table():
     assert s.answers["gradient"] == {"x": 3, "y": 2}  # always there
 
 
-OPS = st.sampled_from(["+", "-", "*", "/", "^"])
-FUNCS = st.sampled_from(["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "abs"])
-EXPRS = st.recursive(
-    st.one_of(st.sampled_from(["x", "y", "z"]), st.integers(1, 5).map(str)),
-    lambda inner: st.one_of(
-        st.tuples(inner, OPS, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        st.tuples(FUNCS, inner).map(lambda t: f"{t[0]}({t[1]})"),
-        inner.map(lambda e: f"-{e}")),
-    max_leaves=8)
+EXPRS = expressions()
 POINT = st.floats(-3, 3).filter(lambda v: abs(v) > 0.05)
 
 

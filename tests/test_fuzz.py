@@ -6,13 +6,13 @@ The suite runs the default hypothesis profile; `make fuzz` runs many more exampl
 import copy
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import SpecError
 from generator.solve import solve_spec
 from generator.spec import parse_spec
-from helpers import ROOT
+from helpers import ROOT, expressions
 
 YAML_CHARS = st.sampled_from(list("abcqxyz0123456789 -:[]{},'\"#&*!|>%@`\t\n\\.$^~_") +
                              ["title", "questions", "id", "kind", "convolution", "cnn_shapes",
@@ -52,6 +52,12 @@ def test_fuzz_random_documents(document):
     outcome(yaml.safe_dump(document))
 
 
+def _value(node, path):
+    for key in path:
+        node = node[key]
+    return copy.deepcopy(node)
+
+
 def _paths(node, prefix=()):
     yield prefix
     if isinstance(node, dict):
@@ -63,10 +69,16 @@ def _paths(node, prefix=()):
 
 
 PATHS = [p for p in _paths(REFERENCE) if p]
+# Values like the spec's own (small counts, short vectors, its other values), so that some
+# mutated specs stay valid and reach the solvers, besides arbitrary documents.
+PLAUSIBLE = st.one_of(
+    st.integers(0, 9), st.lists(st.integers(-3, 5), min_size=1, max_size=6),
+    st.sampled_from([_value(REFERENCE, p) for p in PATHS]))
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3))
+@given(st.lists(st.tuples(st.sampled_from(PATHS), st.one_of(PLAUSIBLE, VALUES)),
+                min_size=1, max_size=3))
 def test_fuzz_mutated_reference_spec(mutations):
     """Replace values deep inside a real spec: validation catches it, or solving works."""
     document = copy.deepcopy(REFERENCE)
@@ -79,11 +91,14 @@ def test_fuzz_mutated_reference_spec(mutations):
         except (KeyError, IndexError, TypeError):
             continue
     result = outcome(yaml.safe_dump(document))
-    if not isinstance(result, SpecError):
-        try:
-            solve_spec(result)
-        except SpecError as exc:  # a problem found at the evaluation point is located too
-            assert all(str(p).startswith("fuzz.yaml") for p in exc.problems)
+    if isinstance(result, SpecError):
+        event("invalid spec")
+        return
+    event("valid spec")
+    try:
+        solve_spec(result)
+    except SpecError as exc:  # a problem found at the evaluation point is located too
+        assert all(str(p).startswith("fuzz.yaml") for p in exc.problems)
 
 
 TOKENS = st.sampled_from(["x", "y", "1", "2.5", "1e3", "+", "-", "*", "/", "^", "**", "(", ")",
@@ -104,19 +119,27 @@ def test_fuzz_expression_parser(text):
     assert 0 <= graph.root < len(graph.nodes)
 
 
-@given(st.lists(TOKENS, max_size=30).map("".join), st.floats(-3, 3), st.floats(-3, 3))
-def test_fuzz_autodiff_solve(text, x, y):
-    """Whatever parses either solves or raises a located EvaluationError."""
+@given(st.one_of(expressions(), st.lists(TOKENS, max_size=30).map("".join)),
+       st.floats(-3, 3), st.floats(-3, 3), st.floats(-3, 3))
+def test_fuzz_autodiff_solve(text, x, y, z):
+    """Whatever parses either solves and verifies, or raises a located EvaluationError
+    (grammatical expressions, so that most examples get that far, and token soup)."""
     from generator.errors import EvaluationError
     from generator.kinds import autodiff
     from generator.numeric.expr import ExprError, parse
 
+    at = {"x": x, "y": y, "z": z}
     try:
-        parse(text, ["x", "y"])
+        parse(text, list(at))
     except ExprError:
+        event("does not parse")
         return
+    params = {"function": text, "at": at, "forward": None, "reverse": True}
     try:
-        autodiff.solve({"function": text, "at": {"x": x, "y": y}, "forward": None,
-                        "reverse": True})
+        solution = autodiff.solve(params)
     except EvaluationError as exc:
+        event("outside the domain")
         assert exc.field == "function"
+        return
+    event("solved")
+    autodiff.verify(params, solution)  # a VerificationError here is a bug
