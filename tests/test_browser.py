@@ -76,5 +76,6 @@ def test_mathml_is_laid_out(page_report):
 
 
 def test_figures_load(page_report):
+    assert len(page_report["images"]) == 3  # q1, q2 and q3 of the reference spec
     for src, complete, width in page_report["images"]:
         assert complete and width > 0, src
