@@ -1,5 +1,6 @@
-"""Figures as the build draws them: picklable for the early-started workers, the same from a
-worker as in-process, and unchanged on the page by the lighter font subsets."""
+"""Figures as the build draws them: deterministic, picklable for the early-started workers,
+the same from a worker as in-process, unchanged on the page by the lighter font subsets, and
+matplotlib never imported by solving."""
 
 from __future__ import annotations
 
@@ -10,41 +11,56 @@ from pathlib import Path
 
 import pytest
 
-from generator.kinds import KINDS
+from generator.kinds import KINDS, softmax
 from generator.plots import FigureBatch, FigurePool, render_figure
 from generator.solve import load_specs, solve_spec
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT, params_of
 
 
 @pytest.fixture(scope="module")
 def figures():
+    """The reference spec's figures (one per kind that plots) and a softmax figure at an
+    extreme scale, each with its (svg, pdf) drawn once in this process."""
     results = solve_spec(load_specs([ROOT / "specs/ift6135-a1.yaml"])[0])
     found = {name: f for r in results for name, f in zip(r.figure_names, r.solution.figures)}
     assert set(found) == {"q1-relu-sigmoid", "q2-scaling", "q3-identity"}
-    return found
+    extreme = params_of("title: t\nquestions:\n  - {id: q2, kind: softmax, x: [3, 3, -1, 0.5], "
+                        "scales: [0, 0.1, 1, 1000]}\n")
+    (found["extreme-scaling"],) = softmax.solve(extreme).figures
+    return {name: (figure, render_figure(figure)) for name, figure in found.items()}
 
 
-def test_kinds_that_plot_say_so(figures):
+def test_kinds_that_plot_say_so():
     plotting = {name for name, kind in KINDS.items() if getattr(kind, "PLOTS", False)}
     assert plotting == {"activations", "softmax", "sigmoid_tanh"}
 
 
+def test_solving_does_not_import_matplotlib():
+    code = ("import sys; from generator.solve import load_specs, solve_spec; "
+            "solve_spec(load_specs(['specs/ift6135-a1.yaml'])[0]); "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_figures_are_svg_and_pdf_and_the_same_when_drawn_again(figures):
+    for name, (figure, (svg, pdf)) in figures.items():
+        assert svg.startswith(b"<?xml") and pdf.startswith(b"%PDF"), name
+        assert render_figure(figure) == (svg, pdf), name
+
+
 def test_figures_pickle_and_draw_the_same_after(figures):
-    for figure in figures.values():
-        copy = pickle.loads(pickle.dumps(figure))
-        assert render_figure(copy, ("pdf",)) == render_figure(figure, ("pdf",))
+    for name, (figure, (_, pdf)) in figures.items():
+        assert render_figure(pickle.loads(pickle.dumps(figure)), ("pdf",)) == (pdf,), name
 
 
 def test_pool_draws_what_the_process_draws(figures):
-    ordered = list(figures.values())
     pool = FigurePool(2)
     try:
-        batch = FigureBatch(ordered, pool)
+        batch = FigureBatch([figure for figure, _ in figures.values()], pool)
         pooled = list(zip(batch.svgs(), batch.pdfs()))
     finally:
         pool.close()
-    assert pooled == [render_figure(f) for f in ordered]
+    assert pooled == [drawn for _, drawn in figures.values()]
 
 
 def _pixels(pdf: Path) -> bytes:
@@ -67,23 +83,8 @@ def test_dropping_layout_tables_changes_no_pixel(figures, tmp_path):
     default = tmp_path / "default"
     default.mkdir()
     subprocess.run([sys.executable, "-c", script, str(default)], cwd=ROOT, check=True)
-    for name, figure in figures.items():
-        (light,) = render_figure(figure, ("pdf",))
-        reference = (default / f"{name}.pdf").read_bytes()
-        assert len(light) < len(reference), name  # the tables really are gone
-        (tmp_path / f"{name}.pdf").write_bytes(light)
-        assert _pixels(tmp_path / f"{name}.pdf") == _pixels(default / f"{name}.pdf"), name
-
-
-def test_figure_files_do_not_depend_on_the_number_of_workers(tmp_path):
-    from generator.build import build_specs
-
-    spec = load_specs([ROOT / "specs/activations-softmax.yaml"])[0]
-    files = []
-    for jobs in (1, 2):
-        out = tmp_path / f"j{jobs}"
-        build_specs([spec], [out], ("html", "tex"), force=True, latex_jobs=jobs)
-        figures = sorted((out / "figures").iterdir())
-        assert {p.suffix for p in figures} == {".svg", ".pdf"}
-        files.append({p.name: p.read_bytes() for p in figures})
-    assert files[0] == files[1]
+    for reference in sorted(default.iterdir()):
+        light = figures[reference.stem][1][1]
+        assert len(light) < len(reference.read_bytes()), reference.stem  # tables really gone
+        (tmp_path / reference.name).write_bytes(light)
+        assert _pixels(tmp_path / reference.name) == _pixels(reference), reference.stem

@@ -13,8 +13,7 @@ from generator import latex
 from generator.latex import Compiler, TexJob, preamble_format, preamble_of
 from generator.render import render_latex
 from generator.solve import load_specs, solve_spec
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
 
 
 @pytest.fixture(scope="module")
