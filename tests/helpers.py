@@ -17,6 +17,18 @@ def run_cli(*args, cwd=ROOT, env=None, timeout=120) -> subprocess.CompletedProce
                           text=True, timeout=timeout, env=env)
 
 
+def pdf_text(path: Path, *args: str) -> str:
+    """The text poppler's pdftotext extracts from a PDF (extra options in `args`)."""
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def pdf_fonts(path: Path) -> list[str]:
+    """The rows of pdffonts' table for a PDF, one per font (header left out)."""
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                          check=True).stdout.splitlines()[2:]
+
+
 def write_spec(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
     """Write a dedented spec file and return its path."""
     path = tmp_path / name

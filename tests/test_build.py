@@ -1,10 +1,9 @@
 """Whole builds: PDFs with Type 1 fonts, LaTeX errors named by question, atomic output."""
 
-import subprocess
 
 import pytest
 
-from helpers import run_cli, write_spec
+from helpers import pdf_fonts, pdf_text, run_cli, write_spec
 
 SPEC = """
 title: "Build test: 100% of $5 & more_{x}"
@@ -36,18 +35,15 @@ def test_all_outputs_exist(built):
 def test_pdf_fonts_are_all_type1(built):
     _, _, out = built
     for pdf in ("answer-key.pdf", "handout.pdf"):
-        fonts = subprocess.run(["pdffonts", out / pdf], capture_output=True, text=True).stdout
-        rows = fonts.splitlines()[2:]
-        assert rows and all(" Type 1 " in row for row in rows), fonts
+        rows = pdf_fonts(out / pdf)
+        assert rows and all(" Type 1 " in row for row in rows), rows
 
 
 def test_figures_embed_their_fonts_and_none_is_type3(tmp_path):
     """Text fonts are Type 1; matplotlib's figures embed DejaVu as TrueType (pdf.fonttype 42)."""
     spec = write_spec(tmp_path, "title: F\nquestions:\n  - {id: q1, kind: activations}\n")
     assert run_cli("build", spec, "-o", tmp_path / "out", "--to", "pdf").returncode == 0
-    fonts = subprocess.run(["pdffonts", tmp_path / "out" / "spec" / "answer-key.pdf"],
-                           capture_output=True, text=True).stdout
-    rows = fonts.splitlines()[2:]
+    rows = pdf_fonts(tmp_path / "out" / "spec" / "answer-key.pdf")
     assert any("DejaVu" in row for row in rows)
     for row in rows:
         assert "Type 3" not in row and " yes " in row, row  # embedded
@@ -56,10 +52,7 @@ def test_figures_embed_their_fonts_and_none_is_type3(tmp_path):
 
 def test_pdf_shows_the_title_and_answers_but_handout_has_no_answers(built):
     _, _, out = built
-    key = subprocess.run(["pdftotext", out / "answer-key.pdf", "-"], capture_output=True,
-                         text=True).stdout
-    handout = subprocess.run(["pdftotext", out / "handout.pdf", "-"], capture_output=True,
-                             text=True).stdout
+    key, handout = pdf_text(out / "answer-key.pdf"), pdf_text(out / "handout.pdf")
     assert "Build test: 100% of $5 & more_{x}" in key
     assert "Answer." in key and "Verification" in key
     assert "Answer." not in handout and "Verification" not in handout

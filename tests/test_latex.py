@@ -13,7 +13,7 @@ from generator import latex
 from generator.latex import Compiler, TexJob, preamble_format, preamble_of
 from generator.render import render_latex
 from generator.solve import load_specs, solve_spec
-from helpers import ROOT
+from helpers import ROOT, pdf_fonts
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +68,7 @@ def test_pages_look_the_same_with_and_without_the_format(key_tex, tmp_path, monk
         assert f"(preloaded format={'preamble' if use else 'pdflatex'} " in log
         png = subprocess.run(["pdftoppm", "-r", "60", "-gray", str(folder / "doc.pdf")],
                              capture_output=True, check=True).stdout
-        fonts = subprocess.run(["pdffonts", str(folder / "doc.pdf")], capture_output=True,
-                               text=True, check=True).stdout
-        pages.append((png, fonts))
+        pages.append((png, pdf_fonts(folder / "doc.pdf")))
     assert pages[0] == pages[1]
 
 

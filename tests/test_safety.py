@@ -1,13 +1,12 @@
 """Injection and reproducibility: user strings are shown, never executed; builds repeat exactly."""
 
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import ROOT, run_cli
+from helpers import ROOT, pdf_text, run_cli
 
 PAYLOADS = {
     "input": r"\input{/etc/passwd}",
@@ -62,15 +61,15 @@ def built(request, tmp_path_factory):
     return name, tmp / "out" / "inj"
 
 
-def pdf_text(path: Path) -> str:
-    text = subprocess.run(["pdftotext", "-raw", path, "-"], capture_output=True, text=True).stdout
+def shown_text(path: Path) -> str:
+    text = pdf_text(path, "-raw")
     return " ".join(text.split()).replace("’", "'")  # typographic apostrophes are fine
 
 
 def test_pdf_shows_every_string_literally(built):
     name, out = built
     payload = " ".join(PAYLOADS[name].split())
-    key = pdf_text(out / "answer-key.pdf")
+    key = shown_text(out / "answer-key.pdf")
     shown = payload
     if name == "wide":  # no glyphs in the PDF's Type 1 fonts: the code points are shown,
         # with a line break allowed after each one (so compare without white space)
@@ -81,7 +80,7 @@ def test_pdf_shows_every_string_literally(built):
         expected = f"{prefix} {shown}" if name != "wide" else f"{prefix}{shown}".replace(" ", "")
         assert expected in key, (prefix, key[:2000])
     assert not Path("/tmp/answerkey-pwned").exists()
-    handout = pdf_text(out / "handout.pdf")
+    handout = shown_text(out / "handout.pdf")
     assert ("Stmt" + shown).replace(" ", "") in handout.replace(" ", "")
 
 
