@@ -72,9 +72,18 @@ def test_a_binary_file_is_refused(tmp_path):
     ("decimals=99", "--set decimals=99: decimals: must be at most 15, got 99"),
     ("q1.flip=sure", "--set q1.flip=sure: q1.flip: expected true or false, got 'sure'"),
 ])
-def test_bad_overrides(tmp_path, override, message):
+def test_bad_overrides(tmp_path, override, message, capsys):
     spec = write_spec(tmp_path, "title: T\nquestions:\n  - {id: q1, kind: convolution, "
                                 "input: [1, 2, 3], kernel: [1, 0, 2]}\n")
-    result = run_cli("solve", spec, "--set", override)
-    assert result.returncode == 2
-    assert result.stderr.strip() == message
+    assert main(["solve", str(spec), "--set", override]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.strip() == message
+
+
+def test_a_bad_override_through_the_console_script(tmp_path):
+    spec = write_spec(tmp_path, "title: T\nquestions:\n  - {id: q1, kind: convolution, "
+                                "input: [1], kernel: [1]}\n")
+    result = run_cli("build", spec, "-o", tmp_path / "out", "--set", "q1.input=[1,")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("--set q1.input=[1,: the value is not valid YAML")
+    assert not (tmp_path / "out").exists()
