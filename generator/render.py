@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import jinja2
-from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
 
 from . import TEMPLATES, __version__
-from .cache import user_cache
 from .errors import BuildError
 from .escape import html_escape, latex_escape, split_rich
+from .mathml import MathMLError, to_mathml
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
 
 
@@ -72,15 +71,11 @@ def rich_html(text: str) -> Markup:
 
 @cache
 def mathml(tex: str, display: bool = False) -> str:
-    """LaTeX math -> MathML; a macro the converter does not know is a build error."""
+    """LaTeX math -> MathML from an allow-list; math it cannot convert is a build error."""
     try:
-        result = latex_to_mathml(tex, display="block" if display else "inline")
-    except Exception as exc:  # the converter raises many types on malformed input
-        raise BuildError(f"cannot convert math to MathML: {tex!r} ({exc})") from None
-    if "\\" in result:
-        bad = re.search(r"\\[A-Za-z]+|\\.", result)
-        raise BuildError(f"MathML converter does not know {bad.group(0) if bad else '?'} "
-                         f"in: {tex}")
+        result = to_mathml(tex, display)
+    except MathMLError as exc:
+        raise BuildError(f"cannot convert math to MathML: {exc}, in: {tex}") from None
     return _UNARY_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', result)
 
 
@@ -100,28 +95,6 @@ def html_math_pass(page: str) -> str:
 
 
 @cache
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (Jinja checks each template's source checksum and
-    its own version, so a stale entry is never used); none if the folder cannot be made."""
-    folder = user_cache(f"jinja-{__version__}")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _QuietCache(str(folder))
-
-
-class _QuietCache(jinja2.FileSystemBytecodeCache):
-    """A cache that cannot be written (full disk, read-only home) only costs speed."""
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-@cache
 def latex_env() -> jinja2.Environment:
     """LaTeX templates: \\BLOCK{...}, \\VAR{...}; every printed string is LaTeX-escaped."""
     env = jinja2.Environment(
@@ -131,7 +104,6 @@ def latex_env() -> jinja2.Environment:
         comment_start_string=r"\#{", comment_end_string="}",
         trim_blocks=True, lstrip_blocks=True, autoescape=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_latex_finalize,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters["rich"] = rich_latex
     return env
@@ -144,7 +116,6 @@ def html_env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_html_finalize,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters["rich"] = rich_html
     return env
