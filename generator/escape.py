@@ -6,6 +6,16 @@ import re
 
 from markupsafe import Markup, escape
 
+from .math_vocabulary import (
+    ALLOWED_MACROS,
+    ALLOWED_SYMBOLS,
+    ENVIRONMENT_COLUMNS,
+    UNICODE_MATH,
+    is_text_char,
+)
+from .mathml import MathMLError, to_mathml
+from .texmath import MathProblem, check_structure
+
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
@@ -15,31 +25,15 @@ _LATEX_SPECIAL = {
 }
 
 
-_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
-          "rho varsigma sigma tau upsilon phi chi psi omega").split()
-_UNICODE_MATH = {
-    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "×": r"\times", "·": r"\cdot",
-    "−": "-", "±": r"\pm", "→": r"\rightarrow", "←": r"\leftarrow", "⇒": r"\Rightarrow",
-    "∞": r"\infty", "∑": r"\sum", "∂": r"\partial", "∇": r"\nabla", "√": r"\surd",
-    "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil", "∈": r"\in",
-    **{chr(0x3B1 + i): "\\" + name for i, name in enumerate(_GREEK) if name != "omicron"},
-    **{chr(0x391 + i): "\\" + name.capitalize() for i, name in enumerate(_GREEK)
-       if name.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi",
-                                "Psi", "Omega")},
-}
-
-
 def _latex_char(ch: str) -> str:
     if ch in _LATEX_SPECIAL:
         return _LATEX_SPECIAL[ch]
-    if ch in _UNICODE_MATH:
-        return rf"\ensuremath{{{_UNICODE_MATH[ch]}}}"
+    if ch in UNICODE_MATH:
+        return rf"\ensuremath{{{UNICODE_MATH[ch]}}}"
     code = ord(ch)
     if code < 32 or code == 127:
         return ""
-    if code < 0x250 and code not in range(0x80, 0xA0) and ch not in "\xad":  # T1 + utf8 Latin
-        return ch
-    if ch in "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac":
+    if is_text_char(ch):
         return ch
     # Characters pdfTeX's T1/utf8 set-up cannot typeset (CJK, emoji, RTL scripts) are shown
     # as their code point rather than failing the build.
@@ -58,55 +52,45 @@ def html_escape(text: str) -> Markup:
     return Markup(str(escape(str(text))).replace("$", "&#36;"))
 
 
-# Macros a user may write inside $...$ in `text` questions and statement overrides: the math
-# vocabulary both pdflatex and the MathML converter understand, nothing that reads, writes,
-# defines or changes category codes.
-ALLOWED_MACROS = frozenset("""
-alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi
-varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi
-Pi Sigma Upsilon Phi Psi Omega
-sin cos tan sec csc cot arcsin arccos arctan sinh cosh tanh exp log ln lg max min sup inf lim
-det arg dim ker Pr liminf limsup argmax argmin
-frac dfrac tfrac sqrt sum prod int oint bigcup bigcap partial nabla infty
-cdot times div pm mp ast star circ bullet oplus otimes odot
-leq geq neq le ge ne approx equiv sim simeq cong propto ll gg subset subseteq supset supseteq in
-notin ni forall exists neg land lor cup cap setminus emptyset varnothing mid parallel perp
-to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto implies iff
-uparrow downarrow Uparrow Downarrow longrightarrow
-left right big Big bigg Bigg langle rangle lfloor rfloor lceil rceil lbrace rbrace vert Vert
-hat bar tilde dot ddot vec overline underline widehat widetilde
-mathbf mathrm mathit mathcal mathbb mathsf boldsymbol text operatorname
-ldots cdots vdots ddots dots quad qquad
-begin end top intercal prime ell hbar Re Im aleph
-""".split())
-ALLOWED_ENVIRONMENTS = frozenset(
-    "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix cases".split())
-_ALLOWED_SYMBOLS = set(",;:! {}|%_&#$\\")  # control symbols such as \, \{ \% \\
 _MACRO = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _ENV = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
 
 
 def check_user_math(math: str) -> str | None:
-    """None when `math` uses only allowed macros and environments, else what is wrong."""
+    """None when `math` uses only allowed macros and environments and typesets both in
+    pdflatex and as MathML, else what is wrong."""
     if "^^" in math:
         return "'^^' is not allowed in math"
     if re.search(r"(?<!\\)[#%]", math):
         return "unescaped '#' or '%' is not allowed in math"
     for name in _MACRO.findall(math):
         if len(name) == 1 and not name.isalpha():
-            if name not in _ALLOWED_SYMBOLS:
+            if name not in ALLOWED_SYMBOLS:
                 return f"'\\{name}' is not allowed in math"
         elif name not in ALLOWED_MACROS:
             return f"unknown or disallowed macro '\\{name}' in math"
     for env in _ENV.findall(math):
-        if env.strip() not in ALLOWED_ENVIRONMENTS:
+        if env.strip() not in ENVIRONMENT_COLUMNS:
             return f"environment '{env}' is not allowed in math"
-    depth = 0
-    for ch in re.sub(r"\\.", "", math):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return "unbalanced braces in math"
-    return "unbalanced braces in math" if depth else None
+    try:
+        check_structure(math)
+        to_mathml(math_source(math, for_latex=False))
+    except (MathProblem, MathMLError) as exc:
+        return str(exc)
+    return None
+
+
+# Allowed macros one side lacks, spelled out for it.
+_SPELLING = {True: {"argmax": r"\operatorname*{arg\,max}", "argmin": r"\operatorname*{arg\,min}"},
+             False: {"arg": r"\operatorname{arg}"}}
+
+
+def math_source(math: str, for_latex: bool) -> str:
+    """Checked user math as pdflatex (for_latex) or the MathML converter reads it: Unicode
+    symbols as their macros, and the few macros that side lacks spelled out."""
+    math = "".join(UNICODE_MATH[ch] + " " if ch in UNICODE_MATH and len(UNICODE_MATH[ch]) > 1
+                   else UNICODE_MATH.get(ch, ch) for ch in math)
+    return _MACRO.sub(lambda m: _SPELLING[for_latex].get(m.group(1), m.group(0)), math)
 
 
 _RICH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import TEMPLATES, __version__
 from .errors import BuildError
-from .escape import html_escape, latex_escape, split_rich
+from .escape import html_escape, latex_escape, math_source, split_rich
 from .mathml import MathMLError, to_mathml
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
 
@@ -53,6 +53,7 @@ def rich_latex(text: str) -> Latex:
             paragraphs = re.split(r"\n\s*\n", body)
             out.append("\n\n".join(latex_escape(p) for p in paragraphs))
         else:
+            body = math_source(body, for_latex=True)
             out.append(f"${body}$" if kind == "inline" else f"\\[{body}\\]")
     return Latex("".join(out))
 
@@ -65,7 +66,7 @@ def rich_html(text: str) -> Markup:
             paragraphs = re.split(r"\n\s*\n", body)
             out.append("</p><p>".join(str(html_escape(p)) for p in paragraphs))
         else:
-            out.append(mathml(body, display=kind == "display"))
+            out.append(mathml(math_source(body, for_latex=False), display=kind == "display"))
     return Markup("".join(out))
 
 

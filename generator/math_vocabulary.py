@@ -1,0 +1,62 @@
+"""The words of user math: macros and environments, their arguments, delimiters, and the
+Unicode characters that can be typeset."""
+
+from __future__ import annotations
+
+# Macros a user may write inside $...$ in `text` questions and statement overrides: the math
+# vocabulary both pdflatex and the MathML converter understand, nothing that reads, writes,
+# defines or changes category codes.
+ALLOWED_MACROS = frozenset("""
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi
+varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi
+Pi Sigma Upsilon Phi Psi Omega
+sin cos tan sec csc cot arcsin arccos arctan sinh cosh tanh exp log ln lg max min sup inf lim
+det arg dim ker Pr liminf limsup argmax argmin
+frac dfrac tfrac sqrt sum prod int oint bigcup bigcap partial nabla infty
+cdot times div pm mp ast star circ bullet oplus otimes odot
+leq geq neq le ge ne approx equiv sim simeq cong propto ll gg subset subseteq supset supseteq in
+notin ni forall exists neg land lor cup cap setminus emptyset varnothing mid parallel perp
+to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto implies iff
+uparrow downarrow Uparrow Downarrow longrightarrow
+left right big Big bigg Bigg langle rangle lfloor rfloor lceil rceil lbrace rbrace vert Vert
+hat bar tilde dot ddot vec overline underline widehat widetilde
+mathbf mathrm mathit mathcal mathbb mathsf boldsymbol text operatorname
+ldots cdots vdots ddots dots quad qquad
+begin end top intercal prime ell hbar Re Im aleph
+""".split())
+ALLOWED_SYMBOLS = frozenset(",;:! {}|%_&#$\\")  # control symbols such as \, \{ \% \\
+# The most columns each environment takes (amsmath's MaxMatrixCols is 10; cases has two).
+ENVIRONMENT_COLUMNS = {**dict.fromkeys("matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix".split(),
+                                       10), "cases": 2}
+ARITY = {**dict.fromkeys("frac dfrac tfrac".split(), 2),
+         **dict.fromkeys("""sqrt hat bar tilde dot ddot vec overline underline widehat widetilde
+                            mathbf mathrm mathit mathcal mathbb mathsf boldsymbol""".split(), 1)}
+DELIMITED = frozenset("left right big Big bigg Bigg".split())  # each takes one delimiter
+DELIMITERS = frozenset([*"()[]<>|/.", "\\{", "\\}", "\\|", *(
+    "\\" + name for name in """langle rangle lfloor rfloor lceil rceil lbrace rbrace vert Vert
+                               uparrow downarrow Uparrow Downarrow""".split())])
+
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+          "rho varsigma sigma tau upsilon phi chi psi omega").split()
+UNICODE_MATH = {
+    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "×": r"\times", "·": r"\cdot",
+    "−": "-", "±": r"\pm", "→": r"\rightarrow", "←": r"\leftarrow", "⇒": r"\Rightarrow",
+    "∞": r"\infty", "∑": r"\sum", "∂": r"\partial", "∇": r"\nabla", "√": r"\surd",
+    "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil", "∈": r"\in",
+    **{chr(0x3B1 + i): "\\" + name for i, name in enumerate(_GREEK) if name != "omicron"},
+    **{chr(0x391 + i): "\\" + name.capitalize() for i, name in enumerate(_GREEK)
+       if name.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi",
+                                "Psi", "Omega")},
+}
+_TEXT_PUNCTUATION = "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac"
+
+
+def is_text_char(ch: str) -> bool:
+    """True for a character pdfTeX's T1/utf8 set-up prints as it is in text: printable ASCII
+    other than TeX's special characters, Latin letters, dashes and quotes."""
+    code = ord(ch)
+    if ch.isascii():
+        return 32 <= code < 127 and ch not in "\\{}$&#^_%~"
+    if ch in UNICODE_MATH:
+        return False
+    return (code < 0x250 and not 0x80 <= code < 0xA0 and ch != "\xad") or ch in _TEXT_PUNCTUATION

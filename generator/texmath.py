@@ -1,0 +1,195 @@
+"""The math users may write: an allow-list of macros, and a structural reading that finds
+what would stop pdflatex or the MathML converter, with the reason."""
+
+from __future__ import annotations
+
+import re
+
+from .math_vocabulary import (
+    ARITY,
+    DELIMITED,
+    DELIMITERS,
+    ENVIRONMENT_COLUMNS,
+    UNICODE_MATH,
+    is_text_char,
+)
+
+MAX_NESTING = 50
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
+_NOT_AN_ARGUMENT = {None, "}", "&", "\\\\", "^", "_", "\\end", "\\right"}
+
+
+class MathProblem(ValueError):
+    """What is wrong with a piece of user math, as one sentence."""
+
+
+def check_structure(math: str) -> None:
+    """Raise MathProblem when `math` would not typeset: groups, environments, \\left/\\right,
+    alignment, scripts, macro arguments and characters."""
+    if re.search(r"\n[ \t\r]*\n", math):
+        raise MathProblem("a blank line inside math")
+    _Reader(math).sequence(closer=None)
+
+
+def _show(token: str | None) -> str:
+    return "nothing" if token is None else f"'{token}'"
+
+
+class _Reader:
+    def __init__(self, math: str):
+        self.tokens = [t for t in _TOKEN.findall(math) if not t.isspace()]
+        self.pos = 0
+        self.depth = 0
+
+    def take(self) -> str | None:
+        token = self.tokens[self.pos] if self.pos < len(self.tokens) else None
+        self.pos += 1
+        if token is not None and len(token) == 1 and not token.isascii() \
+                and token not in UNICODE_MATH:
+            hint = "; put words in \\text{...}" if is_text_char(token) else ""
+            raise MathProblem(f"character '{token}' (U+{ord(token):04X}) cannot be typeset in "
+                              f"math{hint}")
+        if token is not None and len(token) == 1 and ord(token) < 32 and token not in "\t\n\r":
+            raise MathProblem(f"control character U+{ord(token):04X} in math")
+        return token
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def nested(self, closer: str, env: str | None = None) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise MathProblem(f"math nested more than {MAX_NESTING} levels deep")
+        self.sequence(closer, env)
+        self.depth -= 1
+
+    def sequence(self, closer: str | None, env: str | None = None) -> None:
+        """Read items up to `closer` ('}', ']', '\\right', '\\end' or None: the end)."""
+        sup = sub = after_prime = False  # the scripts of the atom just read
+        columns = 1
+        while True:
+            token = self.take()
+            if token is None:
+                if closer is not None:
+                    raise MathProblem(_unclosed(closer, env))
+                return
+            if token == closer and closer in ("}", "]"):
+                return
+            if token == "\\right":
+                if closer != "\\right":
+                    raise MathProblem("'\\right' without a matching '\\left'")
+                return self.delimiter("right")
+            if token == "\\end":
+                name = self.environment_name("end")
+                if closer == "\\end" and name == env:
+                    return
+                raise MathProblem(f"'\\end{{{name}}}' does not match " + (
+                    f"'\\begin{{{env}}}'" if env else "any '\\begin'"))
+            if token == "}":
+                raise MathProblem("'\\left' without a matching '\\right'" if closer == "\\right"
+                                  else "unbalanced braces in math")
+            if token in ("^", "'"):
+                if sup and not after_prime:
+                    raise MathProblem("a double superscript: write x^{ab} or {x^a}^b")
+                if token == "^":
+                    self.argument("^")
+                sup, after_prime = True, token == "'"
+                continue
+            if token == "_":
+                if sub:
+                    raise MathProblem("a double subscript: write x_{ab} or {x_a}_b")
+                self.argument("_")
+                sub, after_prime = True, False
+                continue
+            sup = sub = after_prime = False
+            if token in ("&", "\\\\"):
+                if env is None:
+                    what = "'&'" if token == "&" else "a line break '\\\\'"
+                    raise MathProblem(f"{what} outside a matrix or cases environment"
+                                      + (" (write \\& for an ampersand)" if token == "&" else ""))
+                columns = columns + 1 if token == "&" else 1
+                if columns > ENVIRONMENT_COLUMNS[env]:
+                    raise MathProblem(f"more than {ENVIRONMENT_COLUMNS[env]} columns in "
+                                      f"'\\begin{{{env}}}'")
+                continue
+            self.atom(token)
+
+    def atom(self, token: str) -> None:
+        """The rest of an item that starts with `token`: its group, arguments, environment."""
+        name = token[1:]
+        if token == "{":
+            self.nested("}")
+        elif token == "\\left":
+            self.delimiter("left")
+            self.nested("\\right")
+        elif token == "\\begin":
+            env = self.environment_name("begin")
+            if env not in ENVIRONMENT_COLUMNS:
+                raise MathProblem(f"environment '{env}' is not allowed in math")
+            self.nested("\\end", env)
+        elif name in DELIMITED:
+            self.delimiter(name)
+        elif name == "text":
+            self.plain_argument(token, is_text_char, "plain text")
+        elif name == "operatorname":
+            if self.peek() == "*":
+                self.pos += 1
+            self.plain_argument(token, lambda ch: ch.isascii() and ch.isalnum(),
+                                "letters and digits")
+        elif name in ARITY:
+            if name == "sqrt" and self.peek() == "[":
+                self.pos += 1
+                self.nested("]")
+            for _ in range(ARITY[name]):
+                self.argument(token, ARITY[name])
+
+    def argument(self, owner: str, count: int = 1) -> None:
+        token = self.take()
+        if token in _NOT_AN_ARGUMENT:
+            raise MathProblem(f"'{owner}' is missing its argument" if count == 1
+                              else f"'{owner}' needs {count} arguments")
+        if token == "{":
+            self.nested("}")
+        elif token[1:] in ARITY or token[1:] in DELIMITED or token in ("\\left", "\\begin") \
+                or token[1:] in ("text", "operatorname"):
+            raise MathProblem(f"put the argument of '{owner}' in braces: {owner}{{{token}...}}")
+
+    def plain_argument(self, macro: str, allowed, what: str) -> None:
+        if self.take() != "{":
+            raise MathProblem(f"'{macro}' needs its argument in braces")
+        depth = 1
+        for token in self.tokens[self.pos:]:
+            self.pos += 1
+            depth += {"{": 1, "}": -1}.get(token, 0)
+            if depth == 0:
+                return
+            if len(token) == 1 and not token.isascii() and not is_text_char(token):
+                raise MathProblem(f"character '{token}' (U+{ord(token):04X}) cannot be typeset, "
+                                  f"not even in '{macro}{{...}}'")
+            if token not in "{}" and not all(allowed(ch) or ch.isspace() for ch in token):
+                raise MathProblem(f"'{macro}{{...}}' takes {what} only, not '{token}'")
+        raise MathProblem("unbalanced braces in math")
+
+    def delimiter(self, macro: str) -> None:
+        token = self.take()
+        if token not in DELIMITERS:
+            raise MathProblem(f"'\\{macro}' needs a delimiter such as ( [ | \\{{ or ., "
+                              f"not {_show(token)}")
+
+    def environment_name(self, which: str) -> str:
+        if self.take() != "{":
+            raise MathProblem(f"'\\{which}' needs an environment name in braces")
+        name = []
+        while (token := self.take()) != "}":
+            if token is None:
+                raise MathProblem("unbalanced braces in math")
+            name.append(token)
+        return "".join(name)
+
+
+def _unclosed(closer: str, env: str | None) -> str:
+    if closer == "\\end":
+        return f"'\\begin{{{env}}}' is never closed (no '\\end{{{env}}}')"
+    if closer == "\\right":
+        return "'\\left' without a matching '\\right'"
+    return "'\\sqrt[' without its closing ']'" if closer == "]" else "unbalanced braces in math"
