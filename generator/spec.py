@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -29,7 +31,7 @@ from .schema import (
     did_you_mean,
     show,
 )
-from .yamlsource import Marks, load_yaml
+from .yamlsource import MAX_BYTES, Marks, load_yaml
 
 TOP_FIELDS = {
     "title": Field(Str(max_len=300, multiline=False), required=True),
@@ -115,17 +117,51 @@ def load_spec(path: str | Path, overrides=(), variant: int | None = None,
               student: str | None = None) -> Spec:
     """Read and validate one spec file; raises SpecError listing every problem."""
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        problem = Problem(Location(source), f"cannot read the spec: {exc.strerror}")
-        raise SpecError([problem]) from None
+    raw = read_spec_bytes(source)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"the file is not UTF-8 text (byte {exc.start})"
         raise SpecError([Problem(Location(source), msg)]) from None
     return parse_spec(text, source, overrides, variant, student)  # hashes the same bytes
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                (stat.S_ISSOCK, "a socket"))
+
+
+def read_spec_bytes(source: str) -> bytes:
+    """The bytes of a regular file (symlinks followed), at most MAX_BYTES; else a SpecError."""
+    def refuse(message: str, at_start: bool = False):
+        where = Location(source, 1, 1) if at_start else Location(source)
+        return SpecError([Problem(where, message)])
+
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise refuse(f"cannot read the spec: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a file")
+            raise refuse(f"cannot read the spec: it is {what}, not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_BYTES:  # never more than MAX_BYTES + 1, whatever st_size says
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:
+            total = max(os.fstat(fd).st_size, size) / 1e6
+            raise refuse(f"the file is too large ({total:.1f} MB; a spec may be at most "
+                         f"{MAX_BYTES // 1000} kB)", at_start=True)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise refuse(f"cannot read the spec: {exc.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def parse_spec(text: str, source: str, overrides=(), variant: int | None = None,
