@@ -1,0 +1,167 @@
+"""User math: what check refuses really breaks pdflatex or the converter, what it accepts
+typesets in both, and the MathML that comes out is only ever allow-listed MathML."""
+
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator import mathml
+from generator.escape import check_user_math, math_source
+from generator.math_vocabulary import ALLOWED_MACROS, ARITY, DELIMITED, ENVIRONMENT_COLUMNS
+from generator.mathml import MathMLError, to_mathml
+from helpers import ROOT
+
+AMP = "'&' outside a matrix or cases environment (write \\& for an ampersand)"
+REFUSED = {  # math -> the exact problem check reports
+    "a & b": AMP, "{a & b}": AMP, r"\left( a & b \right)": AMP,
+    r"\begin{pmatrix} {a & b} \end{pmatrix}": AMP,
+    r"a \\ b": "a line break '\\\\' outside a matrix or cases environment",
+    "x^": "'^' is missing its argument", "x_": "'_' is missing its argument",
+    "{x^}": "'^' is missing its argument", r"x^\right)": "'^' is missing its argument",
+    "x^a^b": "a double superscript: write x^{ab} or {x^a}^b",
+    "x^a'": "a double superscript: write x^{ab} or {x^a}^b",
+    "x_a_b": "a double subscript: write x_{ab} or {x_a}_b",
+    r"\frac": "'\\frac' needs 2 arguments", r"\frac{1}": "'\\frac' needs 2 arguments",
+    r"\dfrac{1}}": "'\\dfrac' needs 2 arguments", r"\sqrt": "'\\sqrt' is missing its argument",
+    r"\hat": "'\\hat' is missing its argument", r"\mathbf{}^": "'^' is missing its argument",
+    r"\frac\frac12 3": "put the argument of '\\frac' in braces: \\frac{\\frac...}",
+    r"\text": "'\\text' needs its argument in braces",
+    r"\sqrt[3": "'\\sqrt[' without its closing ']'",
+    r"\left( x": "'\\left' without a matching '\\right'",
+    r"{\left( x}": "'\\left' without a matching '\\right'",
+    r"x \right)": "'\\right' without a matching '\\left'",
+    r"\left x \right)": "'\\left' needs a delimiter such as ( [ | \\{ or ., not 'x'",
+    r"\left(x\right": "'\\right' needs a delimiter such as ( [ | \\{ or ., not nothing",
+    r"\big x": "'\\big' needs a delimiter such as ( [ | \\{ or ., not 'x'",
+    r"\begin{matrix} a \end{pmatrix}": "'\\end{pmatrix}' does not match '\\begin{matrix}'",
+    r"\begin{matrix} a": "'\\begin{matrix}' is never closed (no '\\end{matrix}')",
+    r"a \end{cases}": "'\\end{cases}' does not match any '\\begin'",
+    r"\begin x \end x": "'\\begin' needs an environment name in braces",
+    r"\begin{cases} a & b & c \end{cases}": "more than 2 columns in '\\begin{cases}'",
+    r"\begin{matrix}" + "a&" * 10 + r"a\end{matrix}": "more than 10 columns in '\\begin{matrix}'",
+    "{x": "unbalanced braces in math", "x}": "unbalanced braces in math",
+    "a\n\nb": "a blank line inside math",
+    "中": "character '中' (U+4E2D) cannot be typeset in math",
+    "x😀": "character '😀' (U+1F600) cannot be typeset in math",
+    "é": "character 'é' (U+00E9) cannot be typeset in math; put words in \\text{...}",
+    r"\text{中文}": "character '中' (U+4E2D) cannot be typeset, not even in '\\text{...}'",
+    r"\text{50\%}": "'\\text{...}' takes plain text only, not '\\%'",
+    r"\text{a^b}": "'\\text{...}' takes plain text only, not '^'",
+    r"\text{\alpha}": "'\\text{...}' takes plain text only, not '\\alpha'",
+    r"\text{&lt;script&gt;}": "'\\text{...}' takes plain text only, not '&'",
+    r"\operatorname{&lt;script&gt;}": "'\\operatorname{...}' takes letters and digits only, not '&'",
+    r"\operatorname{<b>}": "'\\operatorname{...}' takes letters and digits only, not '<'",
+    r"\text{&#x3C;script>}": "unescaped '#' or '%' is not allowed in math",
+    "{" * 51 + "x" + "}" * 51: "math nested more than 50 levels deep",
+}
+ACCEPTED = [
+    "x^2", r"\frac{1}{2}", r"\frac12", r"\sqrt[3]{x}", r"\left( x \right)", r"\left. x \right|",
+    r"\left\langle x \right\rangle", r"\big( x \big)", r"\{ x \}", "x'^2", "x''", "x_1^2",
+    "{x^a}^b", r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", r"\sum_{i=1}^n x_i",
+    r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}", r"\hat\alpha", "α ≤ β · γ",
+    r"\text{für alle } x", r"\operatorname{softmax}(x)", r"\argmax_x f(x) = \arg z", r"50\%",
+    r"\$5", r"\mathrm{<img src=x onerror=alert(1)>}", r"\text{</math><script>alert(1)</script>}",
+    r"\mathbb{R}^{n \times m}", r"\lim_{x \to 0^+} f(x)", "a\nb",
+]
+
+
+@pytest.mark.parametrize("math", list(REFUSED))
+def test_refused_math_gives_its_reason(math):
+    assert check_user_math(math) == REFUSED[math]
+
+
+@pytest.mark.parametrize("math", ACCEPTED)
+def test_accepted_math_passes_the_check(math):
+    assert check_user_math(math) is None
+
+
+def _preamble() -> str:
+    """The documents' own preamble, from the LaTeX shell."""
+    shell = (ROOT / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
+    block = shell.split("\\ifdefined\\answerkeypreamble\\else\n")[1].split("\n\\fi\n")[0]
+    return block.replace(r"\VAR{version}", "test")
+
+
+def _pdflatex(tmp_path, maths: list[str]) -> subprocess.CompletedProcess:
+    body = "\n".join(f"${math_source(m, for_latex=True)}$\\par" for m in maths)
+    (tmp_path / "m.tex").write_text(f"{_preamble()}\n\\begin{{document}}\n{body}\n"
+                                    "\\end{document}\n", encoding="utf-8")
+    return subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                           "-no-shell-escape", "m.tex"], cwd=tmp_path, capture_output=True,
+                          timeout=120)
+
+
+def _macro_uses() -> list[str]:
+    uses = []
+    for name in sorted(ALLOWED_MACROS - {"begin", "end", "left", "right", "text",
+                                         "operatorname"}):
+        if name in DELIMITED:
+            uses.append(rf"\{name}( x \{name})")
+        else:
+            uses.append("\\" + name + ("{x}" * ARITY[name] if name in ARITY else " x"))
+    return uses + [rf"\begin{{{env}}} a & b \\ c & d \end{{{env}}}"
+                   for env in sorted(ENVIRONMENT_COLUMNS)]
+
+
+def test_every_allowed_macro_and_accepted_math_typesets_in_pdflatex_and_mathml(tmp_path):
+    maths = ACCEPTED + _macro_uses()
+    assert [m for m in maths if check_user_math(m) is not None] == []
+    result = _pdflatex(tmp_path, maths)
+    assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
+
+
+# Refused for the HTML side (or as a limit), although pdflatex would typeset them.
+PDFLATEX_ACCEPTS = {"é", r"a \\ b", r"\text{50\%}", r"\operatorname{<b>}", "{" * 51 + "x" + "}" * 51}
+
+
+@pytest.mark.parametrize("math", sorted(set(REFUSED) - PDFLATEX_ACCEPTS))
+def test_what_is_refused_breaks_pdflatex(math, tmp_path):
+    assert _pdflatex(tmp_path, [math]).returncode != 0
+
+
+def test_what_pdflatex_accepts_is_refused_because_the_page_could_not_match_it():
+    with pytest.raises(MathMLError, match=r"does not know \\%"):
+        to_mathml(r"\text{50\%}")
+    assert "linebreak" in to_mathml(r"a \\ b")  # a line break in inline math, none in the PDF
+    assert "<mo />" in to_mathml(r"\operatorname{<b>}")  # an empty operator: only names work
+
+
+def _elements(page: str) -> list[ET.Element]:
+    return list(ET.fromstring(page).iter())
+
+
+@pytest.mark.parametrize("payload", [
+    "</math><script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "&amp; &lt;b&gt;",
+    "]]><!-- -->", "&#x3C;script&#x3E;", "<mtext>x</mtext>",
+])
+def test_text_comes_out_as_text_whatever_it_holds(payload):
+    page = to_mathml(r"\text{" + payload + "}")
+    elements = _elements(page)  # well-formed XML: nothing escaped the <math> element
+    assert {e.tag.split("}")[-1] for e in elements} <= mathml.ELEMENTS
+    assert "<script" not in page and "<img" not in page and "<!--" not in page
+    shown = "".join(e.text or "" for e in elements).replace("\xa0", " ")
+    if "&#x" not in payload:  # the converter's own references are the one thing it reads
+        assert shown == payload
+
+
+@pytest.mark.parametrize("tag, attributes", [
+    ("script", {}), ("a", {}), ("mi", {"onclick": "alert(1)"}), ("mi", {"href": "x"}),
+    ("mi", {"style": "color:red"}), ("mi", {"mathvariant": 'bold" onclick="alert(1)'}),
+    ("math", {"xmlns": "http://www.w3.org/1999/xhtml"}),
+])
+def test_markup_outside_the_allow_list_is_refused_whatever_the_converter_returns(
+        monkeypatch, tag, attributes):
+    def hostile(tex, display):
+        root = ET.Element("math", {"xmlns": mathml.MATHML_NAMESPACE})
+        (root if tag == "math" else ET.SubElement(root, tag)).attrib.update(attributes)
+        return root
+    monkeypatch.setattr(mathml, "convert_to_element", hostile)
+    with pytest.raises(MathMLError, match="the MathML converter produced"):
+        to_mathml("x")
+
+
+def test_the_converters_character_references_are_kept_and_nothing_else_is():
+    page = to_mathml(r"a - \text{&#x0003C;}")
+    assert "<mo>&#x02212;</mo>" in page
+    assert "<mtext>&#x0003C;</mtext>" in page  # still a reference: text, never a tag
