@@ -69,7 +69,11 @@ def _draw(spec: dict, loc: Loc, ctx: Ctx, rng: np.random.Generator):
     if kind == "choice":
         if not isinstance(args, list) or not args:
             return ctx.error(where, f"expected a non-empty list to choose from, got {show(args)}")
-        return args[int(rng.integers(len(args)))]
+        pick = int(rng.integers(len(args)))
+        ctx.marks.texts.pop(loc.path, None)
+        if (typed := ctx.marks.text_of(where.index(pick).path)) is not None:
+            ctx.marks.texts[loc.path] = typed  # a text field shows the choice as written
+        return args[pick]
     if not isinstance(args, list) or len(args) != 2:
         return ctx.error(where, f"expected a list [low, high], got {show(args)}")
     lo, hi = (Number(integer=kind == "randint")(a, where.index(i), ctx) for i, a in enumerate(args))

@@ -147,8 +147,12 @@ class Str(Validator):
     expects = "text"
 
     def check(self, value, loc, ctx):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # `course: 6135` is meant as text
+        if not isinstance(value, (str, list, dict)):  # YAML read a number, boolean or null
+            typed = ctx.marks.text_of(loc.path)  # `due: 0755` is the text 0755, not 755
+            if typed is not None:
+                value = typed
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)  # a number drawn at random: its shortest form
         if not isinstance(value, str):
             return self.wrong_type(value, loc, ctx)
         if not value.strip():

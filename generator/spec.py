@@ -318,7 +318,8 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
     segs = parse_override_path(path_text.strip())
     if not sep or segs is None:
         return fail("expected PATH=VALUE, e.g. --set q4.at.x1=2")
-    value, _, problems = load_yaml(value_text, where) if value_text.strip() else (None, None, [])
+    value, value_marks, problems = (load_yaml(value_text, where) if value_text.strip()
+                                    else (None, None, []))
     if problems:
         reason = problems[0].message.removeprefix("invalid YAML: ")
         return fail(f"the value is not valid YAML: {reason}")
@@ -357,3 +358,4 @@ def apply_override(data: dict, marks: Marks, text: str, ctx: Ctx) -> None:
             return fail(f"cannot set '{shown}': its parent is {show(node)}")
         raw_path.append(seg)
     marks.overrides[created or tuple(raw_path)] = where
+    marks.graft(value_marks or Marks(where), tuple(raw_path))

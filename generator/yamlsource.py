@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -19,14 +20,46 @@ _TIMESTAMP = _TAG + "timestamp"
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader, also reading 1e-3 and 2E5 as numbers (YAML 1.2; PyYAML wants 1.0e-3)."""
+    """The safe loader with YAML 1.2 core-schema scalars: `23:59` and `yes` are text, `0755` is
+    755 (PyYAML follows YAML 1.1: sexagesimal 1439, octal 493, booleans yes/no/on/off)."""
+
+    yaml_implicit_resolvers: dict = {}
 
 
-_Loader.add_implicit_resolver(
-    _TAG + "float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
+# YAML 1.2.2, section 10.3.2 (the core schema), plus merge keys so that `<<` is refused.
+_CORE = {
+    "null": r"null|Null|NULL|~|",
+    "bool": r"true|True|TRUE|false|False|FALSE",
+    "int": r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+",
+    "float": r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+    "merge": r"<<",
+}
+_PATTERNS = {name: re.compile(f"^(?:{pattern})$") for name, pattern in _CORE.items()}
+for _name, _first in (("null", ["~", "n", "N", ""]), ("bool", list("tTfF")),
+                      ("int", list("-+0123456789")), ("float", list("-+0123456789.")),
+                      ("merge", ["<"])):
+    _Loader.add_implicit_resolver(_TAG + _name, _PATTERNS[_name], _first)
+
+
+def core_scalar(tag: str, text: str):
+    """The value of a scalar of a core-schema tag; ValueError when the text is not one."""
+    name = tag[len(_TAG):]
+    if name == "str":
+        return text
+    if not _PATTERNS[name].match(text):
+        raise ValueError(text)
+    if name == "null":
+        return None
+    if name == "bool":
+        return text.lower() == "true"
+    if name == "int":
+        base = {"0o": 8, "0x": 16}.get(text[:2], 10)
+        return int(text[2:] if base != 10 else text, base)
+    if text.lstrip("+-").lower() == ".inf":
+        return -math.inf if text.startswith("-") else math.inf
+    return math.nan if text.lower() == ".nan" else float(text)
+
 
 Path = tuple  # keys (str) and indices (int) from the document root
 
@@ -39,6 +72,18 @@ class Marks:
     values: dict = field(default_factory=dict)
     keys: dict = field(default_factory=dict)
     overrides: dict = field(default_factory=dict)  # path -> the `--set` text that replaced it
+    texts: dict = field(default_factory=dict)  # path -> source text of a plain non-text scalar
+
+    def text_of(self, path: Path) -> str | None:
+        """What the author typed for a scalar YAML read as a number, boolean or null."""
+        return self.texts.get(tuple(path))
+
+    def graft(self, other: Marks, path: Path) -> None:
+        """Take the scalar texts of a value parsed on its own (`--set`) that now sits at path."""
+        prefix = tuple(path)
+        for p in [p for p in self.texts if p[:len(prefix)] == prefix]:
+            del self.texts[p]
+        self.texts.update({prefix + p: text for p, text in other.texts.items()})
 
     def locate(self, path: Path, name: str = "", at_key: bool = False) -> Location:
         """The location of `path` (its key when `at_key`), else of its nearest ancestor."""
@@ -98,7 +143,6 @@ class _Converter:
         self.marks = marks
         self.problems = problems
         self.count = 0
-        self.scalars = yaml.SafeLoader("")
 
     def _problem(self, node, message: str) -> None:
         m = node.start_mark
@@ -115,7 +159,10 @@ class _Converter:
         m = node.start_mark
         self.marks.values[path] = (m.line + 1, m.column + 1)
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            value = self._scalar(node)
+            if not isinstance(value, str) and not node.style:  # plain: None or ""
+                self.marks.texts[path] = node.value
+            return value
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
                 self._problem(node, f"YAML tag '{_short(node.tag)}' is not allowed")
@@ -132,7 +179,11 @@ class _Converter:
         if node.tag not in _SCALAR_TAGS:
             self._problem(node, f"YAML tag '{_short(node.tag)}' is not allowed")
             return None
-        return self.scalars.construct_object(node)
+        try:
+            return core_scalar(node.tag, node.value)
+        except ValueError:  # only an explicit tag can disagree with the text: `!!int abc`
+            self._problem(node, f"'{node.value}' is not a valid {_short(node.tag)}")
+            return None
 
     def _mapping(self, node, path: Path) -> dict:
         result: dict = {}
@@ -140,9 +191,10 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
                 self._problem(key_node, "only plain keys are allowed (no merge or complex keys)")
                 continue
-            key = self._scalar(key_node)
-            if not isinstance(key, str):
-                key = str(key)
+            key = key_node.value  # a key is a name: as written, even `0755:` or `null:`
+            if key_node.tag not in _SCALAR_TAGS:
+                self._problem(key_node, f"YAML tag '{_short(key_node.tag)}' is not allowed")
+                continue
             km = key_node.start_mark
             if key in result:
                 first = self.marks.keys[path + (key,)][0]
