@@ -27,11 +27,15 @@ PACKAGE = Path(__file__).resolve().parent
 
 def user_cache(name: str) -> Path:
     """A folder of the per-user cache shared by all builds (compiled templates, the
-    precompiled LaTeX preamble): $ANSWERKEY_CACHE/answerkey/NAME, else under
-    $XDG_CACHE_HOME or ~/.cache. Everything in it may be deleted at any time."""
-    root = os.environ.get("ANSWERKEY_CACHE") or os.environ.get("XDG_CACHE_HOME") or \
-        Path.home() / ".cache"
-    return Path(root) / "answerkey" / name
+    precompiled LaTeX preamble), as an absolute path with symbolic links resolved:
+    $ANSWERKEY_CACHE/answerkey/NAME (relative to the directory answerkey runs in), else
+    under $XDG_CACHE_HOME when it is absolute (the XDG spec says to ignore a relative one),
+    else under ~/.cache. Everything in it may be deleted at any time."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    root = os.environ.get("ANSWERKEY_CACHE") or (xdg if os.path.isabs(xdg) else
+                                                 Path.home() / ".cache")
+    # Absolute: the LaTeX runs work in the document's folder, not in ours.
+    return Path(os.path.realpath(root)) / "answerkey" / name
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import sha256_bytes, user_cache
 from .errors import BuildError
+from .preamble_format import format_for, preamble_of
 
 PDFLATEX = ("pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error "
             "%O %S")
@@ -44,74 +43,18 @@ AUX_IGNORE = r"$hash_calc_ignore_pattern{q/aux/} = " \
 
 
 def latexmk_command(tex_name: str, fmt: Path | None = None) -> list[str]:
-    """The latexmk invocation used for every document (with a precompiled preamble format)."""
-    pdflatex = PDFLATEX if fmt is None else PDFLATEX.replace(" %O", f" -fmt={fmt} %O")
+    """The latexmk invocation used for every document, with the precompiled preamble `fmt`
+    when given (a file in the document's folder). A pdflatex run that fails with the format
+    is run again without it, so a format this pdftex cannot load never fails a build."""
+    pdflatex = PDFLATEX
+    if fmt is not None:
+        # latexmk fills in only the first %O and %S, so both runs get them as "$@".
+        # -progname: pdftex takes the format's name for it otherwise, which changes where
+        # kpathsea looks for packages (tex/generic before tex/latex) and names its recorder
+        # file <format path><pid>.fls, stranded beside the format when not on the same disk.
+        pdflatex = (f"sh -c 'pdflatex -progname=pdflatex -fmt=./{fmt.stem} \"$@\" || "
+                    f"pdflatex \"$@\"' pdflatex {PDFLATEX.removeprefix('pdflatex ')}")
     return ["latexmk", "-pdf", "-silent", "-e", AUX_IGNORE, f"-pdflatex={pdflatex}", tex_name]
-
-
-# The templates put the preamble, the same for every document, inside
-# \ifdefined\answerkeypreamble\else ... \def\answerkeypreamble{}\fi (see
-# templates/latex/document.tex.j2). Loading its packages is most of the time pdflatex spends
-# on a key, so it is dumped once into a format and the documents are compiled with it; the
-# block is then skipped, while a bare pdflatex of the same .tex reads it as usual.
-_PREAMBLE = re.compile(r"^\\ifdefined\\answerkeypreamble\\else\n"
-                       r"(.*?^\\def\\answerkeypreamble\{\}\n)\\fi\n", re.S | re.M)
-
-
-def preamble_of(tex: str) -> str | None:
-    """The marked preamble block of a document, or None when it has none."""
-    m = _PREAMBLE.search(tex)
-    return m.group(1) if m else None
-
-
-def _tex_identity() -> str:
-    """What a format depends on besides its preamble: the installed LaTeX format (Debian
-    regenerates it whenever TeX or a package changes), so an update never meets a stale one."""
-    try:
-        found = subprocess.run(["kpsewhich", "-engine=pdftex", "pdflatex.fmt"], text=True,
-                               capture_output=True, timeout=30).stdout.strip()
-        info = os.stat(found)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return f"{found}:{info.st_size}:{info.st_mtime_ns}"
-
-
-def preamble_format(preamble: str) -> Path | None:
-    """The format with `preamble` preloaded (made on first use, in the same restricted
-    pdflatex as the documents), or None when it cannot be made: the documents then
-    compile without it, only slower. Safe when several builds make it at once."""
-    folder = user_cache("formats")
-    if not re.fullmatch(r"[\w./-]+", str(folder)):
-        return None  # latexmk hands the command to a shell: no quoting games
-    identity = _tex_identity()
-    if not identity:
-        return None
-    key = sha256_bytes(f"{identity}\n{preamble}".encode())[:24]
-    fmt = folder / f"{key}.fmt"
-    if fmt.exists():
-        return fmt.with_suffix("")
-    if (folder / f"{key}.failed").exists():
-        return None
-    work = folder / f".make-{os.getpid()}-{secrets.token_hex(4)}"
-    try:
-        work.mkdir(parents=True)
-        (work / "preamble.tex").write_text(preamble, encoding="utf-8")
-        done = subprocess.run(
-            ["pdflatex", "-ini", "-no-shell-escape", "-interaction=nonstopmode",
-             "-halt-on-error", "-jobname=preamble", "&pdflatex", "preamble.tex\\dump"],
-            cwd=work, env=latex_environment(), stdin=subprocess.DEVNULL,
-            capture_output=True, timeout=300)
-        made = work / "preamble.fmt"
-        if done.returncode != 0 or not made.exists():
-            (folder / f"{key}.failed").write_text((work / "preamble.log").read_text(
-                errors="replace") if (work / "preamble.log").exists() else "no log\n")
-            return None
-        os.replace(made, fmt)  # atomic: a concurrent build sees the whole file or none
-        return fmt.with_suffix("")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def require_latexmk() -> None:
@@ -154,9 +97,11 @@ class Compiler:
         preamble = preamble_of(job.tex.read_text(encoding="utf-8"))
         if preamble is None:
             return None
-        if preamble not in self.formats:
-            self.formats[preamble] = preamble_format(preamble)
-        return self.formats[preamble]
+        if preamble in self.formats and self.formats[preamble] is None:
+            return None  # none could be had for an earlier document
+        made = format_for(preamble, job.tex.parent, self.formats.get(preamble))
+        self.formats[preamble] = made
+        return made
 
     def _reap_first(self) -> None:
         """Wait for the oldest document; it leaves `running` only once it has ended, so an

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import latex
-from generator.latex import Compiler, TexJob, preamble_format, preamble_of
+from generator import preamble_format
+from generator.latex import Compiler, TexJob, preamble_of
+from generator.preamble_format import FORMAT_NAME, format_for
 from generator.render import render_latex
 from generator.solve import load_specs, solve_spec
 from helpers import ROOT, pdf_fonts
@@ -45,13 +46,22 @@ def _compile(folder: Path, tex: str, use_format: bool) -> Path:
 
 def test_format_is_made_once_and_used(key_tex, tmp_path, monkeypatch):
     monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "cache"))
-    made = preamble_format(preamble_of(key_tex))
-    assert made is not None and made.with_suffix(".fmt").is_file()
-    stamp = made.with_suffix(".fmt").stat().st_mtime_ns
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    made = format_for(preamble_of(key_tex), first)
+    assert made == first / f"{FORMAT_NAME}.fmt" and made.is_file()
+    assert sorted(p.name for p in first.iterdir()) == [made.name]  # no work files left
+    cache = tmp_path / "cache/answerkey/formats"
+    (fmt,) = cache.glob("*.fmt")
+    assert sorted(p.name for p in cache.iterdir()) == [fmt.name, fmt.stem + ".sha256"]
+    stamp = fmt.stat().st_mtime_ns
     time.sleep(0.01)
-    assert preamble_format(preamble_of(key_tex)) == made  # reused, not made again
-    assert made.with_suffix(".fmt").stat().st_mtime_ns == stamp
-    assert not [p for p in made.parent.iterdir() if p.name.startswith(".make-")]
+    calls, real_run = [], subprocess.run
+    monkeypatch.setattr(preamble_format.subprocess, "run", lambda *a, **k: calls.append(a) or
+                        real_run(*a, **k))
+    again = format_for(preamble_of(key_tex), second)  # reused, not made again
+    assert again == second / made.name and again.read_bytes() == fmt.read_bytes()
+    assert fmt.stat().st_mtime_ns == stamp and all("-ini" not in c[0] for c in calls)
 
     with_format = _compile(tmp_path / "with", key_tex, use_format=True)
     log = (with_format / "doc.log").read_text(errors="replace")
@@ -75,18 +85,23 @@ def test_pages_look_the_same_with_and_without_the_format(key_tex, tmp_path, monk
 def test_a_preamble_that_fails_is_remembered_and_skipped(tmp_path, monkeypatch):
     monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "cache"))
     bad = "\\documentclass{article}\n\\usepackage{no-such-package-anywhere}\n"
-    assert preamble_format(bad) is None
+    assert format_for(bad, tmp_path) is None
     assert len(list((tmp_path / "cache/answerkey/formats").glob("*.failed"))) == 1
     calls, real_run = [], subprocess.run
-    monkeypatch.setattr(latex.subprocess, "run", lambda *a, **k: calls.append(a) or
+    monkeypatch.setattr(preamble_format.subprocess, "run", lambda *a, **k: calls.append(a) or
                         real_run(*a, **k))
-    assert preamble_format(bad) is None
+    assert format_for(bad, tmp_path) is None
     assert all("-ini" not in call[0] for call in calls)  # only the kpsewhich lookup
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
 
 
-def test_no_format_where_a_shell_would_split_the_path(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "with space"))
-    assert preamble_format("\\documentclass{article}\n") is None
+@pytest.mark.parametrize("name", ["with space", "it's $HOME; `x`"])
+def test_a_cache_path_a_shell_would_split_still_gives_the_format(key_tex, name, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / name))
+    folder = _compile(tmp_path / "doc", key_tex, use_format=True)  # the command names no path
+    assert "(preloaded format=preamble " in (folder / "doc.log").read_text(errors="replace")
+    assert list((tmp_path / name / "answerkey/formats").glob("*.fmt"))
 
 
 def test_an_interrupted_wait_stops_the_document_waited_for(tmp_path):
