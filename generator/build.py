@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
-import secrets
 import shutil
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import FORMATS, cache
+from . import FORMATS, cache, outdir
 from .answers import render_json
 from .latex import Compiler, TexJob
 from .render import render_html, render_latex
@@ -25,17 +24,24 @@ class Outcome:
     up_to_date: bool = False
     figures_drawn: int = 0
     documents_compiled: int = 0
+    kept: list[str] = field(default_factory=list)  # earlier outputs of formats not asked for
 
 
 def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats,
                 previous: Path | None = None, record: dict | None = None,
-                compiler: Compiler | None = None, figure_pool=None):
-    """Write the requested outputs into `folder`, reusing figures and PDFs of `previous`
-    that the cache `record` proves unchanged. PDFs are compiled by `compiler` as soon as
-    their inputs exist: a document without figures while the figures are drawn (by
-    `figure_pool`, a plots.FigurePool, if given), the HTML page while LaTeX runs.
-    Returns (outcome, extra cache data)."""
+                compiler: Compiler | None = None, figure_pool=None, reuse: bool = True):
+    """Write the requested outputs into `folder`. Figures and PDFs of `previous` are reused
+    (when `reuse`) if the cache `record` proves them unchanged and their bytes still match
+    it; outputs of formats not asked for are carried over the same way, never deleted.
+    PDFs are compiled by `compiler` as soon as their inputs exist: a document without
+    figures while the figures are drawn (by `figure_pool`, a plots.FigurePool, if given),
+    the HTML page while LaTeX runs. Returns (outcome, extra cache data)."""
     record = record or {}
+    old_files = record.get("files", {})
+
+    def earlier(name: str) -> bytes | None:
+        return cache.verified(previous, name, old_files.get(name)) if previous else None
+
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome(folder)
     extra: dict = {"figures": {}, "tex": {}}
@@ -48,24 +54,30 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             pending.append((TexJob(path, spans), "\\includegraphics" in tex))
 
     def start(job: TexJob) -> None:
+        if "pdf" not in formats:
+            return
         tex_key = _tex_key(job.tex.read_text(encoding="utf-8"), folder)
-        extra["tex"][job.tex.name] = tex_key
-        old_pdf = previous / job.tex.with_suffix(".pdf").name if previous else None
-        if old_pdf and old_pdf.exists() and record.get("tex", {}).get(job.tex.name) == tex_key:
-            shutil.copy2(old_pdf, folder / old_pdf.name)  # same .tex, same figures
-        elif "pdf" in formats and compiler is not None:
+        extra["tex"][job.tex.name] = tex_key  # the .tex this folder's PDF was made from
+        pdf = job.tex.with_suffix(".pdf").name
+        old_pdf = earlier(pdf) if reuse and record.get("tex", {}).get(job.tex.name) == tex_key \
+            else None
+        if old_pdf is not None:
+            (folder / pdf).write_bytes(old_pdf)  # same .tex, same figures
+        elif compiler is not None:
             compiler.submit(job)
             outcome.documents_compiled += 1
 
     batch = None
-    if {"pdf", "html", "tex"} & set(formats):
-        batch = _start_figures(results, folder, previous, record.get("figures", {}),
-                               extra["figures"], figure_pool)
+    wanted = tuple(f for f, needed in (("pdf", {"pdf", "tex"}), ("svg", {"html"}))
+                   if needed & set(formats))
+    if wanted:
+        batch = _start_figures(results, folder, earlier if reuse else None,
+                               record.get("figures", {}), extra["figures"], figure_pool, wanted)
     try:
         for job, needs_figures in pending:
             if not needs_figures:
                 start(job)
-        if batch is not None:  # LaTeX needs the PDFs only; the SVGs are drawn meanwhile
+        if batch is not None and "pdf" in wanted:  # LaTeX needs the PDFs only
             _write_figures(*batch, "pdf")
         for job, needs_figures in pending:
             if needs_figures:
@@ -74,8 +86,9 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
         if "json" in formats:
             (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
-        if batch is not None:
+        if batch is not None and "svg" in wanted:
             _write_figures(*batch, "svg")
+        if batch is not None:
             outcome.figures_drawn = len(batch[1])
     finally:
         if batch is not None:
@@ -83,28 +96,30 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
     return outcome, extra
 
 
-def _start_figures(results, folder: Path, previous, old: dict, new: dict, pool):
+def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool, formats):
     """Copy the figures the cache proves unchanged; start drawing the others."""
     figures = [(r.question, name, f) for r in results
                for name, f in zip(r.figure_names, r.solution.figures)]
     if not figures:
         return None
-    (folder / "figures").mkdir()
+    (folder / "figures").mkdir(exist_ok=True)
     to_draw = []
     for question, name, figure in figures:
-        key = new[name] = cache.question_key(question)
-        files = {fmt: folder / f"figures/{name}.{fmt}" for fmt in ("svg", "pdf")}
-        old_files = [previous / f.relative_to(folder) for f in files.values()] if previous else []
-        if previous and old.get(name) == key and all(f.exists() for f in old_files):
-            for src, dst in zip(old_files, files.values()):
-                shutil.copy2(src, dst)
+        key = cache.question_key(question)
+        new.update({f"{name}.{fmt}": key for fmt in formats})  # what each file was drawn from
+        files = {fmt: folder / f"figures/{name}.{fmt}" for fmt in formats}
+        kept = {fmt: earlier(f"figures/{name}.{fmt}") for fmt in formats
+                if old.get(f"{name}.{fmt}") == key} if earlier else {}
+        if len(kept) == len(formats) and all(data is not None for data in kept.values()):
+            for fmt, data in kept.items():
+                files[fmt].write_bytes(data)
         else:
             to_draw.append((figure, files))
     if not to_draw:
         return None
     from .plots import FigureBatch  # matplotlib only when a figure is drawn
 
-    return FigureBatch([figure for figure, _ in to_draw], pool), to_draw
+    return FigureBatch([figure for figure, _ in to_draw], pool, formats), to_draw
 
 
 def _write_figures(batch, to_draw, fmt: str) -> None:
@@ -121,42 +136,83 @@ def _tex_key(tex: str, folder: Path) -> str:
     return cache.sha256_bytes("\n".join(parts).encode())
 
 
-_KEEP = {"pdf": (".pdf",), "tex": (".tex",), "html": (".html",), "json": (".json",)}
-
-
-def _tidy(folder: Path, formats) -> None:
-    """Remove LaTeX by-products and anything not asked for."""
-    keep = {s for f in formats for s in _KEEP[f]}
+def _tidy(folder: Path) -> None:
+    """Remove LaTeX's by-products: what stays is what outdir.OUTPUT_FILES names."""
     for path in folder.iterdir():
-        if path.is_file() and path.suffix not in keep:
+        if path.is_file() and not outdir.OUTPUT_FILES.fullmatch(path.name):
             path.unlink()
-    figs = folder / "figures"
-    if figs.exists():
-        for path in figs.iterdir():
-            if (path.suffix == ".svg" and "html" not in formats) or (
-                    path.suffix == ".pdf" and not {"pdf", "tex"} & set(formats)):
-                path.unlink()
+
+
+def _carry_over(folder: Path, previous: Path | None, record: dict, extra: dict) -> list[str]:
+    """Outputs of the previous build that this one did not make (other formats), kept
+    when their bytes match the record; returns their names."""
+    kept = []
+    for name, digest in sorted(record.get("files", {}).items()) if previous else ():
+        if (folder / name).exists() or name == cache.CACHE_FILE:
+            continue
+        data = cache.verified(previous, name, digest)
+        if data is None:
+            continue
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes(data)
+        kept.append(name)
+        base = Path(name).name
+        tex = f"{Path(name).stem}.tex"
+        if name.startswith("figures/") and base in record.get("figures", {}):
+            extra["figures"][base] = record["figures"][base]
+        elif name.endswith(".pdf") and tex in record.get("tex", {}):
+            extra["tex"][tex] = record["tex"][tex]
+    return kept
 
 
 def build(paths, out_root: Path, formats=FORMATS, overrides=(), force=False) -> list[Outcome]:
     """Build every spec into out_root/<stem>/; nothing is replaced unless all succeeded."""
+    outdir.check_stems(paths)
     specs = load_specs(paths, overrides)
-    return build_specs(specs, [out_root / spec.stem for spec in specs], formats, force)
+    root = outdir.output_root(out_root)
+    return build_specs(specs, [root / spec.stem for spec in specs], formats, force)
+
+
+@dataclass
+class _Todo:
+    """A spec whose folder is not up to date."""
+
+    n: int
+    spec: Spec
+    target: Path
+    key: str
+    record: dict
 
 
 def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=False,
-                latex_jobs: int | None = None) -> list[Outcome]:
-    """Build validated specs into their target folders (see `build`)."""
+                latex_jobs: int | None = None, lock: bool = True,
+                record_extra: dict | None = None) -> list[Outcome]:
+    """Build validated specs into their target folders (see `build`). Unless the caller
+    does it (`lock=False`: variants), lock their parent folder and clean up there after
+    killed runs. `record_extra` is kept in each folder's cache record."""
+    parent = targets[0].parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with outdir.locked(parent) if lock else nullcontext():
+            if lock:
+                outdir.recover_interrupted(parent)
+            return _build_locked(specs, targets, formats, force, latex_jobs, record_extra or {})
+    except OSError as exc:
+        raise outdir.environment_error(exc, f"cannot write the output into {parent}/") from None
+
+
+def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> list[Outcome]:
     outcomes: dict[int, Outcome] = {}
     todo = []
     for n, (spec, target) in enumerate(zip(specs, targets)):
         key = cache.spec_key(spec.source_hash, spec.overrides, spec.variant, spec.student,
                              formats)
-        record = {} if force else cache.read(target)
-        if record and cache.up_to_date(target, key, record):
+        record = cache.read(target) if outdir.is_marked(target) else {}
+        if not force and record and cache.up_to_date(target, key, record):
             outcomes[n] = Outcome(target, up_to_date=True)
         else:
-            todo.append((n, spec, target, key, record))
+            outdir.check_replaceable(target, force)
+            todo.append(_Todo(n, spec, target, key, record))
     if not todo:
         return [outcomes[n] for n in range(len(specs))]
     workers = latex_jobs or os.cpu_count() or 1
@@ -166,93 +222,53 @@ def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=F
 
         pool = FigurePool(workers)
     try:
-        return _build_solved(specs, targets, formats, force, todo, outcomes, workers, pool)
+        return _build_solved(specs, formats, force, todo, outcomes, workers, pool,
+                             record_extra)
     finally:
         if pool is not None:
             pool.close()
 
 
-def _figures_to_draw(todo, force: bool) -> bool:
+def _figures_to_draw(todo: list[_Todo], force: bool) -> bool:
     """Whether a question that plots has no figure in the cache (a guess made before
     solving, to start the figure workers early; the cache itself is checked later)."""
-    for _, spec, _, _, record in todo:
-        cached = set((record or {}).get("figures", {}).values())
-        for q in spec.questions:
+    for item in todo:
+        cached = set(item.record.get("figures", {}).values())
+        for q in item.spec.questions:
             if getattr(q.kind, "PLOTS", False) and (force or cache.question_key(q) not in cached):
                 return True
     return False
 
 
-def _build_solved(specs, targets, formats, force, todo, outcomes, workers, pool):
-    solved = [(item, solve_spec(item[1])) for item in todo]  # every answer verified first
-    parent = targets[0].parent
-    parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted(parent)
+def _build_solved(specs, formats, force, todo: list[_Todo], outcomes, workers, pool,
+                  record_extra):
+    solved = [(item, solve_spec(item.spec)) for item in todo]  # every answer verified first
+    parent = todo[0].target.parent
     compiler = Compiler(workers)
-    # Named before it exists, so that a signal arriving at any moment still removes it.
-    staging = parent / f".answerkey-{os.getpid()}-{secrets.token_hex(4)}"
+    staging = outdir.staging_name(parent)
     try:
-        staging.mkdir()
+        outdir.make_folder(staging, exist_ok=False)
         staged = []
         try:
-            for (n, spec, target, key, record), results in solved:
-                folder = staging / f"{n}-{target.name}"
-                outcome, extra = render_spec(spec, results, folder, formats,
-                                             None if force else target, record, compiler, pool)
-                staged.append((n, folder, target, key, extra, outcome))
-        finally:
-            compiler.finish()  # never leave latexmk running behind a failure or Ctrl-C
-        for _, folder, _, key, extra, _ in staged:
-            _tidy(folder, formats)
-            cache.write(folder, key, extra)
-        for n, folder, target, _, _, outcome in staged:
-            move_into_place(folder, target)
-            outcome.folder = target
-            outcomes[n] = outcome
+            for item, results in solved:
+                folder = outdir.make_folder(staging / f"{item.n}-{item.target.name}")
+                previous = item.target if item.record else None
+                outcome, extra = render_spec(item.spec, results, folder, formats, previous,
+                                             item.record, compiler, pool, reuse=not force)
+                staged.append((item, folder, extra, outcome))
+        except BaseException:
+            compiler.abort()  # never leave latexmk running behind a failure or Ctrl-C
+            raise
+        compiler.finish()
+        for item, folder, extra, outcome in staged:
+            _tidy(folder)
+            outcome.kept = _carry_over(folder, item.target if item.record else None,
+                                       item.record, extra)
+            cache.write(folder, item.key, extra | record_extra)
+        for item, folder, _, outcome in staged:
+            outdir.replace(folder, item.target)
+            outcome.folder = item.target
+            outcomes[item.n] = outcome
         return [outcomes[n] for n in range(len(specs))]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-_STALE = re.compile(r"\.answerkey-(\d+)-.*|\.(.+)\.old-(\d+)")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover_interrupted(parent: Path) -> None:
-    """Clean up after a build that was killed (SIGKILL, power loss): remove its staging
-    folder, and put back a previous output it had moved aside but not yet replaced."""
-    for path in parent.iterdir():
-        m = _STALE.fullmatch(path.name)
-        if not m or _alive(int(m.group(1) or m.group(3))):
-            continue
-        if m.group(2) and not (parent / m.group(2)).exists():
-            path.rename(parent / m.group(2))
-        else:
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def move_into_place(new: Path, target: Path) -> Path:
-    """Replace `target` by `new` with renames on one file system (the old one goes last)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    try:
-        new.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return target

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from . import TEMPLATES, __version__
 from .numbers import json_tidy
 
 CACHE_FILE = ".answerkey-cache.json"
+MARK = ".answerkey"  # in every folder answerkey makes (see outdir.py)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -86,30 +89,81 @@ def quick_up_to_date(spec_path: Path, folder: Path, overrides, formats) -> bool:
     return up_to_date(folder, key, read(folder))
 
 
+MAX_RECORD_BYTES = 4_000_000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_NAME = re.compile(r"(?:figures/)?(?!\.\.?$)[\w.+-]+")  # the names a build writes
+
+
 def read(folder: Path) -> dict:
-    """The cache record of an output folder ({} when there is none or it is unreadable)."""
+    """The cache record of an output folder, or {} when there is none or it does not
+    validate: a damaged or tampered record only costs a rebuild, it is never trusted."""
+    data = read_regular(folder, CACHE_FILE, MAX_RECORD_BYTES)
     try:
-        record = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(data.decode("utf-8")) if data is not None else None
+    except (ValueError, RecursionError):
         return {}
-    return record if isinstance(record, dict) else {}
+    return record if _valid_record(record) else {}
+
+
+def _valid_record(record) -> bool:
+    def table(value, names=_NAME):
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and names.fullmatch(k) and
+            isinstance(v, str) and _HEX64.fullmatch(v) for k, v in value.items())
+
+    return (isinstance(record, dict) and isinstance(record.get("key"), str)
+            and _HEX64.fullmatch(record["key"]) is not None
+            and table(record.get("files")) and bool(record["files"])
+            and all(table(record.get(part, {})) for part in ("figures", "tex")))
+
+
+def read_regular(folder: Path, name: str, limit: int) -> bytes | None:
+    """The bytes of `folder/name` if it is a regular file of at most `limit` bytes, reached
+    without following any link; None otherwise (links, FIFOs, devices, missing files)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fds = []
+    try:
+        fds.append(os.open(folder, flags | os.O_DIRECTORY))
+        *dirs, last = name.split("/")
+        for part in dirs:
+            fds.append(os.open(part, flags | os.O_DIRECTORY, dir_fd=fds[-1]))
+        fds.append(os.open(last, flags, dir_fd=fds[-1]))
+        info = os.fstat(fds[-1])
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fds[-1]), "rb") as handle:
+            data = handle.read(limit + 1)
+        return data if len(data) <= limit else None
+    except (OSError, ValueError):
+        return None
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+MAX_OUTPUT_BYTES = 1 << 30
+
+
+def verified(folder: Path, name: str, digest: str | None) -> bytes | None:
+    """The bytes of an earlier output file when they still hash to what its record says."""
+    if not digest:
+        return None
+    data = read_regular(folder, name, MAX_OUTPUT_BYTES)
+    return data if data is not None and sha256_bytes(data) == digest else None
 
 
 def up_to_date(folder: Path, key: str, record: dict) -> bool:
     """Whether `folder` was built from `key` and still holds exactly the files it recorded."""
-    files = record.get("files")
-    if record.get("key") != key or not isinstance(files, dict) or not files:
+    if not record or record.get("key") != key:
         return False
-    try:
-        return all(file_hash(folder / name) == digest for name, digest in files.items())
-    except OSError:
-        return False
+    return all(verified(folder, name, digest) is not None
+               for name, digest in record["files"].items())
 
 
 def write(folder: Path, key: str, extra: dict) -> None:
     """Record the key and the hash of every file in `folder`."""
     files = {str(p.relative_to(folder)): file_hash(p) for p in sorted(folder.rglob("*"))
-             if p.is_file() and p.name != CACHE_FILE}
+             if p.is_file() and p.name not in (CACHE_FILE, MARK)}
     record = {"key": key, "files": files, **extra}
     (folder / CACHE_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
                                      encoding="utf-8")

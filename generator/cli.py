@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import os
 import signal
@@ -95,15 +96,17 @@ def run(args: argparse.Namespace) -> int:
         from .solve import load_specs, solve_spec
 
         spec = load_specs([args.spec], args.set)[0]
-        sys.stdout.write(render_json(spec, solve_spec(spec)))
+        _print_out(render_json(spec, solve_spec(spec)))
         return EXIT_OK
     if args.command == "build":
         from .cache import quick_up_to_date
+        from .outdir import check_stems
 
         formats = _formats(args.to)
         specs = args.specs or sorted(glob.glob("specs/*.yaml"))
         if not specs:
             raise SpecError([Problem.usage("no SPEC given and no specs/*.yaml here")])
+        check_stems(specs)
         targets = [Path(args.output) / Path(s).stem for s in specs]
         if not args.force and all(quick_up_to_date(s, t, args.set, formats)
                                   for s, t in zip(specs, targets)):
@@ -116,9 +119,10 @@ def run(args: argparse.Namespace) -> int:
             if outcome.up_to_date:
                 print(f"{outcome.folder}/ is up to date (--force rebuilds it)")
             else:
+                kept = f"; kept from before: {', '.join(outcome.kept)}" if outcome.kept else ""
                 print(f"built {outcome.folder}/ ({', '.join(formats)}; "
                       f"{outcome.documents_compiled} PDF(s) compiled, "
-                      f"{outcome.figures_drawn} figure(s) drawn)")
+                      f"{outcome.figures_drawn} figure(s) drawn{kept})")
         return EXIT_OK
     if args.command == "variants":
         from .variants import make_variants
@@ -134,6 +138,22 @@ def run(args: argparse.Namespace) -> int:
                       _formats(args.to), args.force)
         return EXIT_OK
     raise AssertionError(args.command)  # argparse only allows the commands above
+
+
+def _print_out(text: str) -> None:
+    """Write the result to stdout; a closed, full or broken stdout is one error line."""
+    if sys.stdout is None:
+        raise AnswerkeyError("cannot write the answers: standard output is closed")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        # Python would report the failure again when it flushes at exit: point the
+        # descriptor at /dev/null, so that nothing more is attempted.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise AnswerkeyError(f"cannot write the answers to standard output: {reason}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         detail = f" ({exc})" if str(exc) else ""
         print(f"interrupted{detail}: no output is half-written", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment (a full disk, a closed stream), not a bug
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_BUILD
     except Exception as exc:  # a bug in answerkey, not in the user's input
         if args.debug:
             traceback.print_exc()

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes, so that a message stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True)
 class Location:
     """A place in a spec file: path, 1-based line and column, and the dotted field name."""
@@ -15,7 +20,7 @@ class Location:
     field: str = ""
 
     def __str__(self) -> str:
-        where = self.source
+        where = printable(self.source)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         return where

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
 from .kinds.base import Figure
+from .workers import figure_worker
 
 
 def _matplotlib():
@@ -67,6 +69,11 @@ def render_figure(figure: Figure, formats=("svg", "pdf")) -> tuple[bytes, ...]:
     return tuple(out)
 
 
+def _start_worker(parent: int) -> None:
+    figure_worker(parent)
+    _matplotlib()
+
+
 def _render_task(figure: Figure, fmt: str) -> bytes:
     return render_figure(figure, (fmt,))[0]
 
@@ -78,7 +85,7 @@ class FigurePool:
 
     def __init__(self, workers: int):
         self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"),
-                                            initializer=_matplotlib)
+                                            initializer=_start_worker, initargs=(os.getpid(),))
         self.executor.submit(int)  # the fork context starts every worker on the first task
 
     def submit(self, figure: Figure, fmt: str) -> Future:
@@ -93,17 +100,21 @@ class FigureBatch:
     (saving a PDF, with its font subsetting, is the slow part), else here when asked for.
     The PDFs are queued first, so LaTeX can start on them while the SVGs are drawn."""
 
-    def __init__(self, figures: list[Figure], pool: FigurePool | None = None):
+    def __init__(self, figures: list[Figure], pool: FigurePool | None = None,
+                 formats=("pdf", "svg")):
         self.figures, self.futures, self.serial = figures, {}, None
+        self.formats = tuple(f for f in ("svg", "pdf") if f in formats)  # render_figure's order
         if pool is not None:
             self.futures = {(i, fmt): pool.submit(figure, fmt)
-                            for fmt in ("pdf", "svg") for i, figure in enumerate(figures)}
+                            for fmt in ("pdf", "svg") if fmt in formats
+                            for i, figure in enumerate(figures)}
 
     def _collect(self, fmt: str) -> list[bytes]:
         if not self.futures:
             if self.serial is None:
-                self.serial = [dict(zip(("svg", "pdf"), render_figure(f))) for f in self.figures]
-            return [both[fmt] for both in self.serial]
+                self.serial = [dict(zip(self.formats, render_figure(f, self.formats)))
+                               for f in self.figures]
+            return [drawn[fmt] for drawn in self.serial]
         return [self.futures[(i, fmt)].result() for i in range(len(self.figures))]
 
     def pdfs(self) -> list[bytes]:

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import re
+import shutil
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import FORMATS, __version__
+from . import FORMATS, __version__, cache, outdir
 from .errors import AnswerkeyError, Location, Problem, SpecError
+from .outdir import VARIANTS
+from .workers import Busy, job_limit, variant_worker
 
 MANIFEST = "variants.csv"
+RESERVED = {MANIFEST, "all-keys.pdf", "all-handouts.pdf", outdir.MARK}
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -57,6 +64,9 @@ def read_roster(path: Path) -> list[str]:
         if not STUDENT_ID.fullmatch(value):
             problems.append(Problem(where, f"student id {value!r} must be 1-64 letters, digits, "
                                            "'.', '_' or '-' (it names a folder)"))
+        elif value.lower() in RESERVED:
+            problems.append(Problem(where, f"student id '{value}' is the name of a file "
+                                           "answerkey writes beside the variants"))
         elif value in seen:
             problems.append(Problem(where, f"student id '{value}' repeats line {seen[value]}"))
         else:
@@ -75,18 +85,26 @@ def build_variant(task: Task) -> dict:
     from .spec import load_spec
 
     try:
-        spec = load_spec(task.spec, task.overrides, task.index, task.student)
-        outcome = build_specs([spec], [Path(task.target)], task.formats, task.force,
-                              task.latex_jobs)[0]
+        with Busy():
+            spec = load_spec(task.spec, task.overrides, task.index, task.student)
+            row = manifest_row(spec, task)
+            outcome = build_specs([spec], [Path(task.target)], task.formats, task.force,
+                                  task.latex_jobs, lock=False, record_extra={"variant": row})[0]
     except AnswerkeyError as exc:
         lines = [str(p) for p in exc.problems] if isinstance(exc, SpecError) else [str(exc)]
         return {"index": task.index, "error": lines, "exit": exc.exit_code}
     except KeyboardInterrupt:
         return {"index": task.index, "interrupted": True}
+    return {"index": task.index, "up_to_date": outcome.up_to_date, "folder": task.target}
+
+
+def manifest_row(spec, task: Task) -> dict:
+    """What variants.csv says of one variant (kept in its folder's cache record, so that the
+    manifest can always be made from the folders present)."""
     drawn = {f"{q.id}.{name}": value for q in spec.questions for name, value in q.drawn.items()}
-    return {"index": task.index, "student": task.student, "seed": spec.seed,
-            "spec_sha256": spec.source_hash, "drawn": drawn, "up_to_date": outcome.up_to_date,
-            "folder": task.target}
+    return {"id": Path(task.target).name, "index": task.index, "seed": spec.seed,
+            "spec_sha256": spec.source_hash, "answerkey_version": __version__,
+            "drawn": drawn}
 
 
 class Progress:
@@ -117,16 +135,36 @@ class Progress:
 def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None = None,
                   seed: int | None = None, roster: Path | None = None, overrides=(),
                   formats=FORMATS, force: bool = False, log=print) -> list[dict]:
-    """Build every variant into out_root/<stem>/variants/<NNN or id>/ plus the manifest."""
+    """Build every variant into out_root/<stem>/variants/<NNN or id>/ plus the manifest,
+    which always lists exactly the variant folders present, whatever stops the run."""
     from .spec import load_spec
 
+    outdir.check_stems([spec])
     overrides = tuple(overrides) + ((f"seed={seed}",) if seed is not None else ())
     load_spec(spec, overrides)  # every problem of the spec itself, before any work starts
     students = read_roster(roster) if roster else None
     count = len(students) if students else count
-    folder = out_root / Path(spec).stem / "variants"
+    root = outdir.output_root(out_root)
+    jobs = job_limit(jobs or os.cpu_count() or 1, log=lambda m: print(m, file=sys.stderr))
+    try:
+        with outdir.locked(root):
+            return _make_locked(spec, count, root, jobs, students, overrides, formats, force,
+                                log)
+    except OSError as exc:
+        raise outdir.environment_error(exc, f"cannot write the variants into {root}/") from None
+
+
+def _make_locked(spec, count, root, jobs, students, overrides, formats, force, log):
+    home = root / Path(spec).stem
+    folder = home / VARIANTS
+    for made in (home, folder):
+        if outdir.is_marked(made):
+            continue
+        outdir.check_replaceable(made, force)  # absent, or refused: never somebody's folder
+        outdir.make_folder(made)
+    outdir.recover_interrupted(folder)
+    outdir.check_replaceable(folder, force, variant_root=True)
     width = max(3, len(str(count - 1)))
-    jobs = max(1, jobs or os.cpu_count() or 1)
     # -j bounds all concurrency, LaTeX's and the figures' too: variants run side by side, and
     # only when there are fewer variants than jobs does each get more than one process.
     inner = max(1, jobs // max(1, count))
@@ -134,10 +172,22 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
                   str(folder / (students[k] if students else f"{k:0{width}d}")), tuple(formats),
                   force, inner) for k in range(count)]
     started = time.monotonic()
-    results = _run(tasks, min(jobs, max(1, count)))
+    results: list[dict] = []
+    complete = False
+    try:
+        results = _run(tasks, min(jobs, max(1, count)))
+        complete = len(results) == len(tasks) and not any(
+            "error" in r or r.get("interrupted") for r in results)
+        if complete:  # folders of an earlier run that this one does not have
+            names = {Path(t.target).name for t in tasks}
+            for old in folder.iterdir():
+                if old.name not in names and old.is_dir() and outdir.is_marked(old):
+                    shutil.rmtree(old)
+    finally:
+        write_manifest(folder)
     errors = [line for r in results if "error" in r for line in r["error"]]
     if any(r.get("interrupted") for r in results) or len(results) < len(tasks):
-        done = sum(1 for r in results if "drawn" in r)
+        done = sum(1 for r in results if "folder" in r)
         raise KeyboardInterrupt(f"{done} of {count} variants complete; none half-written")
     if errors:
         lines = list(dict.fromkeys(errors))  # the same problem in many variants: once
@@ -145,7 +195,6 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
             raise AnswerkeyError("\n".join(lines))
         raise SpecError(lines)
     results.sort(key=lambda r: r["index"])
-    write_manifest(folder / MANIFEST, results, width)
     fresh = sum(r["up_to_date"] for r in results)
     log(f"{count} variants in {time.monotonic() - started:.1f} s with -j {jobs} "
         f"({count - fresh} built, {fresh} up to date) -> {folder}/ (manifest: {MANIFEST})")
@@ -163,34 +212,55 @@ def _run(tasks: list[Task], jobs: int) -> list[dict]:
                 if results[-1].get("interrupted"):
                     break
             return results
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=variant_worker,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(build_variant, t) for t in tasks]
             try:
                 for future in as_completed(futures):
                     results.append(future.result())
                     progress.step()
             except KeyboardInterrupt:
-                # Variants already running finish and move into place whole; the rest are
-                # cancelled, so no folder is ever half-written.
+                # Variants being built are stopped and discarded whole (their workers unwind
+                # on SIGTERM); those already in place stay.
+                for future in futures:
+                    future.cancel()
+                for pid in list(pool._processes or ()):
+                    with suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
                 pool.shutdown(wait=True, cancel_futures=True)
-                results.extend(f.result() for f in futures if f.done() and not f.cancelled()
-                               and f.result() not in results)
+                done = [f for f in futures if f.done() and not f.cancelled()
+                        and f.exception() is None]
+                results = [f.result() for f in done]
+                results.append({"index": -1, "interrupted": True})
         return results
     finally:
         progress.close()
 
 
-def write_manifest(path: Path, results: list[dict], width: int) -> None:
-    """variants.csv: id, index, seed, spec hash, version and every drawn parameter."""
-    params = sorted({name for r in results for name in r["drawn"]})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.tmp")
+def write_manifest(folder: Path) -> None:
+    """variants.csv, made from the variant folders present: id, index, seed, spec hash,
+    version and every drawn parameter (a folder without a readable record: its id only)."""
+    rows = []
+    for path in sorted(p for p in folder.iterdir() if p.is_dir() and outdir.is_marked(p)):
+        row = cache.read(path).get("variant")
+        rows.append(row if _valid_row(row, path.name) else {"id": path.name, "drawn": {}})
+    rows.sort(key=lambda r: (r.get("index", math.inf), r["id"]))
+    params = sorted({name for r in rows for name in r["drawn"]})
+    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"  # outdir.TEMP_FILE
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["id", "index", "seed", "spec_sha256", "answerkey_version", *params])
-        for r in results:
-            name = r["student"] or f"{r['index']:0{width}d}"
-            writer.writerow([name, r["index"], r["seed"], r["spec_sha256"], __version__,
-                             *(json.dumps(r["drawn"][p]) if p in r["drawn"] else ""
-                               for p in params)])
-    tmp.replace(path)
+        writer.writerow([*_COLUMNS, *params])
+        for r in rows:
+            writer.writerow([r.get(c, "") for c in _COLUMNS] + [
+                json.dumps(r["drawn"][p]) if p in r["drawn"] else "" for p in params])
+    tmp.replace(folder / MANIFEST)
+
+
+_COLUMNS = ("id", "index", "seed", "spec_sha256", "answerkey_version")
+
+
+def _valid_row(row, name: str) -> bool:
+    return (isinstance(row, dict) and row.get("id") == name
+            and isinstance(row.get("index"), int) and isinstance(row.get("seed"), int)
+            and all(isinstance(row.get(k), str) for k in ("spec_sha256", "answerkey_version"))
+            and isinstance(row.get("drawn"), dict))

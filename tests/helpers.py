@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,21 @@ def run_cli(*args, cwd=ROOT, env=None, timeout=120) -> subprocess.CompletedProce
     """Run the installed `answerkey` console script."""
     return subprocess.run([str(ANSWERKEY), *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env)
+
+
+def _default_signals() -> None:
+    # A test run started from a shell that ignores SIGINT (nohup, `&` in a script) would pass
+    # that on to the command, which then rightly ignores Ctrl-C: tests start it as a terminal
+    # would, with the default disposition.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_cli(*args, cwd=ROOT, env=None) -> subprocess.Popen:
+    """Start `answerkey` in a process group of its own (so a test can send the group a
+    signal, as a terminal's Ctrl-C does) with default signal dispositions."""
+    return subprocess.Popen([str(ANSWERKEY), *map(str, args)], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_default_signals, start_new_session=True)
 
 
 def pdf_text(path: Path, *args: str) -> str:

@@ -3,6 +3,8 @@
 
 import pytest
 
+from generator.errors import BuildError
+
 from helpers import pdf_fonts, pdf_text, run_cli, write_spec
 
 SPEC = """
@@ -59,17 +61,28 @@ def test_pdf_shows_the_title_and_answers_but_handout_has_no_answers(built):
     assert "Question 2" in handout and "Explain why" in handout
 
 
-def test_latex_failure_names_the_question_and_keeps_previous_output(built):
+def test_latex_failure_names_the_question_and_keeps_previous_output(built, monkeypatch,
+                                                                    capsys):
+    """Validation refuses the math that breaks LaTeX, so the failure is planted in the
+    rendered .tex itself: an undefined macro inside question notes."""
+    from generator import build as build_module
+    from generator.build import build_specs
+    from generator.spec import load_spec
+
     tmp, spec, out = built
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    broken = SPEC.replace("Because $$", "Because $$\\\\left(")
-    spec.write_text(broken.lstrip("\n"))
-    result = run_cli("build", spec, "-o", tmp / "out", "--to", "pdf")
-    spec.write_text(SPEC.lstrip("\n"))
-    assert result.returncode == 1
-    assert "LaTeX failed on answer-key.tex line" in result.stderr
-    assert "(question notes)" in result.stderr
-    assert "Traceback" not in result.stderr
+    render = build_module.render_latex
+
+    def broken(spec_, results, key):
+        tex, spans = render(spec_, results, key)
+        return tex.replace("Because", "Because \\undefinedmacro", 1), spans
+
+    monkeypatch.setattr(build_module, "render_latex", broken)
+    with pytest.raises(BuildError) as failure:
+        build_specs([load_spec(spec)], [out], ("pdf",), force=True)
+    message = str(failure.value)
+    assert "LaTeX failed on answer-key.tex line" in message
+    assert "(question notes)" in message and "Undefined control sequence" in message
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in (tmp / "out").iterdir() if p.name.startswith(".")]
 

@@ -2,11 +2,13 @@
 
 import csv
 import json
+import os
 import signal
-import subprocess
 import time
 
-from helpers import ANSWERKEY, ROOT, run_cli, write_spec
+import pytest
+
+from helpers import run_cli, start_cli, write_spec
 
 SPEC = """
 title: Variants
@@ -90,27 +92,115 @@ def test_complete_variants_with_pdfs_and_a_cached_rerun(tmp_path):
     assert run_cli("variants", spec, "-n", 2, "-o", tmp_path).returncode == 0
     for k in ("000", "001"):
         names = sorted(p.name for p in (tmp_path / "v" / "variants" / k).iterdir())
-        assert names == [".answerkey-cache.json", "answer-key.pdf", "answer-key.tex",
-                         "answers.json", "handout.pdf", "handout.tex", "index.html"]
+        assert names == [".answerkey", ".answerkey-cache.json", "answer-key.pdf",
+                         "answer-key.tex", "answers.json", "handout.pdf", "handout.tex",
+                         "index.html"]
     again = run_cli("variants", spec, "-n", 2, "-o", tmp_path)
     assert "(0 built, 2 up to date)" in again.stdout
 
 
-def test_interrupt_leaves_no_half_written_variant(tmp_path):
+def manifest_ids(folder):
+    return [r["id"] for r in csv.DictReader((folder / "variants.csv").open())]
+
+
+def variant_folders(folder):
+    return sorted(p.name for p in folder.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("to_group", [False, True], ids=["process", "group"])
+def test_interrupt_leaves_no_half_written_variant(tmp_path, to_group):
     spec = write_spec(tmp_path, SPEC, "v.yaml")
-    proc = subprocess.Popen([ANSWERKEY, "variants", spec, "-n", "40", "-j", "2", "-o", tmp_path],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_cli("variants", spec, "-n", "40", "-j", "2", "-o", tmp_path)
     folder = tmp_path / "v" / "variants"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (folder.exists() and any(folder.iterdir())):
-        time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
+    while time.monotonic() < deadline and not (folder.exists() and variant_folders(folder)):
+        time.sleep(0.05)
+    if to_group:
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C at a terminal does
+    else:
+        proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert "none half-written" in err
-    done = [p for p in folder.iterdir()]
+    assert len(err.splitlines()) == 1 and "none half-written" in err, err
+    done = variant_folders(folder)
     assert 0 < len(done) < 40
-    for variant in done:
-        assert not variant.name.startswith("."), variant
-        assert (variant / "answer-key.pdf").exists() and (variant / "handout.pdf").exists()
-    assert not (folder / "variants.csv").exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".answerkey", "variants.csv", *done])  # no staging folder, no temporary manifest
+    for name in done:
+        assert (folder / name / "answer-key.pdf").exists()
+        assert (folder / name / "handout.pdf").exists()
+    assert manifest_ids(folder) == done  # the manifest lists exactly what is there
+
+
+def test_a_complete_rerun_leaves_exactly_its_own_variants(tmp_path):
+    """Fewer variants with another seed: the folders of the first run that the second does
+    not make are removed, and the manifest describes the second run alone."""
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    folder = tmp_path / "v" / "variants"
+    assert run_cli("variants", spec, "-n", 4, "-o", tmp_path, "--to", "json",
+                   "--seed", 1).returncode == 0
+    result = run_cli("variants", spec, "-n", 2, "-o", tmp_path, "--to", "json", "--seed", 2)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader((folder / "variants.csv").open()))
+    assert [r["id"] for r in rows] == ["000", "001"] == variant_folders(folder)
+    assert {r["seed"] for r in rows} == {"2"}
+    for row in rows:
+        data = json.loads(answers(folder / row["id"]))
+        assert data["variant"]["seed"] == 2
+
+
+def test_manifest_of_an_interrupted_rerun_names_each_folders_seed(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    folder = tmp_path / "v" / "variants"
+    assert run_cli("variants", spec, "-n", 30, "-o", tmp_path, "--to", "json",
+                   "--seed", 1).returncode == 0
+    proc = start_cli("variants", spec, "-n", 30, "-j", 1, "-o", tmp_path, "--seed", 2)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (folder / "000" / "answer-key.pdf").exists():
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    rows = list(csv.DictReader((folder / "variants.csv").open()))
+    assert [r["id"] for r in rows] == variant_folders(folder)
+    assert len(rows) == 30
+    seeds = {r["id"]: r["seed"] for r in rows}
+    assert seeds["000"] == "2" and seeds["029"] == "1"
+    for row in rows:
+        data = json.loads(answers(folder / row["id"]))
+        assert str(data["variant"]["seed"]) == row["seed"]
+
+
+def test_roster_ids_cannot_be_answerkeys_own_files(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    (tmp_path / "r.csv").write_text("id\nvariants.csv\nall-keys.pdf\nok-1\n")
+    result = run_cli("variants", spec, "--roster", tmp_path / "r.csv", "-o", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'r.csv'}:2:1: student id 'variants.csv' is the name of a file answerkey "
+        "writes beside the variants",
+        f"{tmp_path / 'r.csv'}:3:1: student id 'all-keys.pdf' is the name of a file answerkey "
+        "writes beside the variants"]
+    assert not (tmp_path / "v").exists()
+
+
+def test_a_build_keeps_the_variants_beside_it(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    assert run_cli("variants", spec, "-n", 2, "-o", tmp_path, "--to", "json").returncode == 0
+    before = (tmp_path / "v" / "variants" / "001" / "answers.json").read_bytes()
+    for _ in range(2):  # into the folder variants made, then replacing its own output
+        result = run_cli("build", spec, "-o", tmp_path, "--to", "json")
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "v" / "variants" / "001" / "answers.json").read_bytes() == before
+    assert manifest_ids(tmp_path / "v" / "variants") == ["000", "001"]
+
+
+def test_jobs_are_capped_at_what_the_machine_holds(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    result = run_cli("variants", spec, "-n", 2, "-j", 100000, "-o", tmp_path, "--to", "json")
+    assert result.returncode == 0, result.stderr
+    note, = result.stderr.splitlines()
+    assert note.startswith("note: -j 100000 is more than this machine can run at once (")
+    cap = int(note.rsplit("-j ", 1)[1])
+    assert 1 <= cap <= 4 * os.cpu_count()
+    assert f"with -j {cap} " in result.stdout
