@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,9 +86,11 @@ class Compiler:
             self._reap_first()
         out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed below)
         command = latexmk_command(job.tex.name, self._format(job))
+        # In a session of its own: Ctrl-C at the terminal reaches answerkey alone, which then
+        # stops LaTeX itself (abort), instead of latexmk failing first and being reported.
         proc = subprocess.Popen(command, cwd=job.tex.parent,
                                 env=latex_environment(), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.STDOUT)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         out.close()
         self.running.append((job, proc))
 
@@ -120,12 +123,22 @@ class Compiler:
         try:
             while self.running:
                 self._reap_first()
-        finally:
-            for _, proc in self.running:  # interrupted while waiting: stop the rest
-                proc.terminate()
-                proc.wait()
+        except BaseException:
+            self.abort()  # interrupted while waiting: stop the rest
+            raise
         if self.errors:
             raise BuildError("\n".join(self.errors))
+
+    def abort(self) -> None:
+        """Stop every running document (latexmk and its pdflatex) without reporting them."""
+        for _, proc in self.running:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for _, proc in self.running:
+            proc.wait()
+        self.running.clear()
 
 
 _ERROR = re.compile(r"^(?:\./)?[^:\n]*\.tex:(\d+): (.*)$", re.M)
