@@ -126,6 +126,19 @@ def _read_regular(path: Path, limit: int, vouching: bool = False) -> bytes | Non
         os.close(fd)
 
 
+_TEMP = re.compile(r"\..+\.(\d+)-[0-9a-f]{8}")  # the temporary names _write_new uses
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _write_new(target: Path, data: bytes | None = None, link: Path | None = None) -> bool:
     """Put `data` (or a hard link to `link`) at `target` atomically: a pdflatex reading the
     old file keeps reading it whole. False when the folder does not allow it."""
@@ -174,6 +187,10 @@ def _store(cache: Path, key: str, data: bytes | None, log: str) -> None:
     that cannot be written only means the next build makes it again)."""
     try:
         cache.mkdir(parents=True, exist_ok=True)
+        for path in cache.iterdir():  # half-written by a build that was killed
+            m = _TEMP.fullmatch(path.name)
+            if m and not _alive(int(m.group(1))):
+                path.unlink(missing_ok=True)
     except OSError:
         return
     if data is None:

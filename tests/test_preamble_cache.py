@@ -248,3 +248,17 @@ def test_user_cache_is_absolute_and_resolved(tmp_path, monkeypatch):
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         assert user_cache("formats") == root.resolve() / "answerkey/formats", env
+
+
+def test_files_left_half_written_by_a_killed_build_are_removed(cache, reference, tmp_path):
+    formats = cache / "answerkey/formats"
+    (fmt,) = formats.glob("*.fmt")
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that no process has now
+    left = [formats / f".{fmt.name}.{dead.pid}-0123abcd", formats / f".x.sha256.{dead.pid}-4567cdef"]
+    alive = formats / f".{fmt.name}.{os.getpid()}-89abcdef"  # a build still writing
+    for path in (*left, alive):
+        path.write_bytes(b"half")
+    fmt.write_bytes(b"")  # so that this build makes the format and stores it
+    assert _build(cache, tmp_path / "out") == reference
+    assert _not_ours(formats) == [alive.name]
