@@ -90,7 +90,19 @@ def math_source(math: str, for_latex: bool) -> str:
     symbols as their macros, and the few macros that side lacks spelled out."""
     math = "".join(UNICODE_MATH[ch] + " " if ch in UNICODE_MATH and len(UNICODE_MATH[ch]) > 1
                    else UNICODE_MATH.get(ch, ch) for ch in math)
-    return _MACRO.sub(lambda m: _SPELLING[for_latex].get(m.group(1), m.group(0)), math)
+    math = _MACRO.sub(lambda m: _SPELLING[for_latex].get(m.group(1), m.group(0)), math)
+    return _TEXT_ARGUMENT.sub(_literal_text, math) if for_latex else math
+
+
+# \text{} holds plain text (checked); in the PDF it must read as on the page, so the T1
+# ligatures (-- ,, << >> `` '' !` ?`) are broken up.
+_TEXT_ARGUMENT = re.compile(r"\\(?:text\s*\{((?:[^{}]|\{[^{}]*\})*)\}|[A-Za-z]+|.)", re.S)
+
+
+def _literal_text(m: re.Match) -> str:
+    if m.group(1) is None:  # another macro, read whole so that \\text is not taken for \text
+        return m.group(0)
+    return r"\text{" + re.sub(r"([-,<>`'!?])(?=[-,<>`'])", r"\1{}", m.group(1)) + "}"
 
 
 _RICH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
