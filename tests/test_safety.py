@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.mathml import ELEMENTS as MATHML_ELEMENTS
 from helpers import ROOT, pdf_text, run_cli
 
 PAYLOADS = {
@@ -39,12 +40,20 @@ def spec_with(payload: str) -> dict:
 
 
 class TextAndTags(HTMLParser):
+    """The tags and text of a page, and every tag on the wrong side of a <math> boundary."""
+
     def __init__(self):
         super().__init__()
-        self.tags, self.text = [], []
+        self.tags, self.text, self.misplaced, self.math_depth = [], [], [], 0
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        self.math_depth += tag == "math"
+        if bool(self.math_depth) != (tag in MATHML_ELEMENTS):
+            self.misplaced.append(tag)
+
+    def handle_endtag(self, tag):
+        self.math_depth -= tag == "math"
 
     def handle_data(self, data):
         self.text.append(data)
@@ -95,6 +104,65 @@ def test_html_shows_every_string_as_text_and_adds_no_markup(built):
     payload = " ".join(PAYLOADS[name].split())
     for prefix in ("T", "Q", "L", "Stmt", "Sol", "Override"):
         assert f"{prefix} {payload}" in text
+
+
+# Math that check accepts and that tries to leave the <math> element of the page: the
+# converter copies \\text{} into its output unescaped and unescapes its whole output.
+MATH_PAYLOADS = {
+    "text-script": r"\text{</math><script>alert(1)</script>}",
+    "text-img": r"""\text{"><img src=x onerror=alert(1)>}""",
+    "text-comment": r"\text{--><!-- <b>bold</b> ]]>}",
+    "text-cdata": r"\text{<![CDATA[ </mtext></mrow></math><p id=x>]]>}",
+    "mathrm-img": r"\mathrm{<img src=x onerror=alert(1)>}",
+    "relations": r"a<b>c \left< x \right>",
+}
+PAGE_TAGS = MATHML_ELEMENTS | set("""html head meta title style body header h1 h2 h3 div span nav
+a main section p table thead tbody tr th td strong em ul ol li code figure img figcaption""".split())
+
+
+def math_spec(math: str) -> dict:
+    """A spec with the math in a text statement, a text solution and a statement override."""
+    return {"title": "T", "questions": [
+        {"id": "q1", "kind": "text", "statement": f"Stmt ${math}$ end",
+         "solution": f"Sol $${math}$$ end"},
+        {"id": "q2", "kind": "convolution", "statement": f"Override ${math}$ end",
+         "input": [1], "kernel": [1]}]}
+
+
+@pytest.fixture(scope="module", params=list(MATH_PAYLOADS))
+def built_math(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(request.param)
+    spec = tmp / "m.yaml"
+    spec.write_text(yaml.safe_dump(math_spec(MATH_PAYLOADS[request.param])))
+    assert run_cli("check", spec).returncode == 0
+    result = run_cli("build", spec, "-o", tmp / "out")
+    assert result.returncode == 0, result.stderr
+    return request.param, tmp / "out" / "m"
+
+
+def test_math_payloads_stay_inside_their_math_element(built_math):
+    name, out = built_math
+    parser = TextAndTags()
+    parser.feed((out / "index.html").read_text(encoding="utf-8"))
+    tags = [t for t, _ in parser.tags]
+    assert set(tags) <= PAGE_TAGS, set(tags) - PAGE_TAGS
+    assert "script" not in tags and "img" not in tags and parser.misplaced == []
+    assert not [a for _, a in parser.tags if any(k.startswith("on") for k in a)]
+    assert parser.math_depth == 0  # every <math> closed where it was opened
+    text = " ".join("".join(parser.text).replace("\xa0", " ").split())
+    if name.startswith("text-"):
+        shown = MATH_PAYLOADS[name][len("\\text{"):-1]
+        for prefix in ("Stmt", "Sol", "Override"):
+            assert f"{prefix} {shown} end" in text
+
+
+def test_math_payloads_in_text_are_printed_literally_in_the_pdf(built_math):
+    name, out = built_math
+    if name.startswith("text-"):
+        shown = MATH_PAYLOADS[name][len("\\text{"):-1].replace(" ", "")
+        key = shown_text(out / "answer-key.pdf").replace(" ", "")
+        for prefix in ("Stmt", "Sol", "Override"):
+            assert f"{prefix}{shown}end" in key, key[:1500]
 
 
 def test_ids_and_names_are_restricted_so_they_cannot_carry_markup(tmp_path):
