@@ -8,6 +8,10 @@ unchanged, is skipped before anything heavy is even imported. Otherwise the buil
 provably did not change: a question's figures when that question's resolved values are the
 same, a PDF when its .tex (and every figure it includes) is byte-identical. The TeX
 installation itself is not part of the key: after upgrading TeX, build once with --force.
+
+Nothing in an output folder is trusted: a record that does not validate is ignored (a
+rebuild), and an earlier file is reused only when it is a regular file, reached without
+following a link, whose bytes hash to what the record says.
 """
 
 from __future__ import annotations
