@@ -106,18 +106,26 @@ def test_a_cache_path_a_shell_would_split_still_gives_the_format(key_tex, name, 
 
 def test_an_interrupted_wait_stops_the_document_waited_for(tmp_path):
     class Proc:  # a latexmk that is still running when Ctrl-C or SIGTERM arrives
-        terminated = False
+        interrupted = False  # the first wait, of whichever document, is interrupted
+
+        def __init__(self):
+            self.real = subprocess.Popen(["sleep", "60"], start_new_session=True)
+            self.pid = self.real.pid
 
         def wait(self):
-            if not self.terminated:
+            if not Proc.interrupted:
+                Proc.interrupted = True
                 raise KeyboardInterrupt
-            return -15
-
-        def terminate(self):
-            self.terminated = True
+            return self.real.wait()
 
     compiler, procs = Compiler(2), [Proc(), Proc()]
     compiler.running = [(TexJob(tmp_path / f"{n}.tex", []), p) for n, p in enumerate(procs)]
-    with pytest.raises(KeyboardInterrupt):
-        compiler.finish()
-    assert all(p.terminated for p in procs)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            compiler.finish()
+        assert [p.real.poll() for p in procs] == [-15, -15]  # both stopped, and waited for
+        assert compiler.running == [] and compiler.errors == []
+    finally:
+        for p in procs:
+            p.real.kill()
+            p.real.wait()
