@@ -116,3 +116,33 @@ def test_verification_catches_a_wrong_shape():
     s.work["layers"][2]["output"] = [128, 23, 23]
     with pytest.raises(VerificationError, match="layer 3 height"):
         cnn_shapes.verify(params, s)
+
+
+@pytest.mark.parametrize("input_,layer,message", [
+    ("[1000000, 1000000, 1000000]", "{type: conv, filters: 100000, kernel: 100000, padding: 50000}",
+     "layer 1 (conv) has 1e+21 weights"),
+    ("[1, 1000000, 1000000]", "{type: conv, filters: 100000, kernel: 1}",
+     "layer 1 (conv) has 1e+17 output values"),
+])
+def test_counts_beyond_exact_float64_are_refused_up_front(input_, layer, message):
+    spec = (f"title: t\nquestions:\n  - id: q\n    kind: cnn_shapes\n    input: {input_}\n"
+            f"    layers:\n      - {layer}\n")
+    assert spec_problems(spec) == [f"s.yaml:7:9: q.layers[0]: {message}; at most 2^53 ≈ 9e+15, the largest "
+                        "count shown exactly"]
+
+
+def test_the_largest_sizes_solve_and_verify():
+    params = params_of("""
+        title: t
+        questions:
+          - id: q
+            kind: cnn_shapes
+            input: [100000, 1000000, 1000000]
+            layers:
+              - {type: conv, filters: 100, kernel: 9000, padding: 100000, dilation: 10}
+              - {type: maxpool, kernel: 3, ceil_mode: true, stride: 100000}
+              - {type: avgpool, kernel: [1, 100000], ceil_mode: true, stride: 99999, padding: [0, 50000]}
+    """)
+    solution = cnn_shapes.solve(params)
+    assert solution.answers["layers"][0]["weights"] == 100000 * 9000 * 9000 * 100
+    assert len(cnn_shapes.verify(params, solution)) == 2

@@ -13,6 +13,7 @@ NAME = "cnn_shapes"
 SUMMARY = "output shape, size and parameter count of each layer of a CNN (PyTorch's rules)"
 
 SIZE = Int(1, 1_000_000)
+MAX_COUNT = 2**53  # weights or output values of one layer: counts stay exact in float64
 SHAPE = Tuple((("channels", SIZE), ("height", SIZE), ("width", SIZE)))
 
 
@@ -84,6 +85,14 @@ def check(params, loc, ctx) -> None:
                           f"{i + 2 * g['p']} ({i} + 2·{g['p']})")
                 return
             sizes.append(conv_output_size(i, g["k"], g["s"], g["p"], g["d"], ceil))
+        if layer["type"] == "conv":
+            k_h, k_w = pair(layer["kernel"])
+            for what, count in (("weights", c * k_h * k_w * layer["filters"]),
+                                ("output values", layer["filters"] * sizes[0] * sizes[1])):
+                if count > MAX_COUNT:
+                    ctx.error(where, f"layer {n + 1} (conv) has {count:.3g} {what}; at most "
+                              f"2^53 ≈ {MAX_COUNT:.2g}, the largest count shown exactly")
+                    return
         c = layer["filters"] if layer["type"] == "conv" else c
         h, w = sizes
 
