@@ -31,6 +31,13 @@ ENVIRONMENT_COLUMNS = {**dict.fromkeys("matrix pmatrix bmatrix Bmatrix vmatrix V
 ARITY = {**dict.fromkeys("frac dfrac tfrac".split(), 2),
          **dict.fromkeys("""sqrt hat bar tilde dot ddot vec overline underline widehat widetilde
                             mathbf mathrm mathit mathcal mathbb mathsf boldsymbol""".split(), 1)}
+# Macros that may stand as an argument without braces (x^\alpha, \hat\theta): single symbols.
+# Others expand to several tokens (\sum, \dots, \neq), which pdflatex then misreads.
+SYMBOL_ARGUMENTS = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta
+iota kappa lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
+Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega infty partial nabla ell hbar aleph
+prime top emptyset varnothing Re Im ast star circ bullet cdot times pm mp div leq geq le ge
+approx equiv sim in to rightarrow leftarrow""".split())
 DELIMITED = frozenset("left right big Big bigg Bigg".split())  # each takes one delimiter
 DELIMITERS = frozenset([*"()[]<>|/.", "\\{", "\\}", "\\|", *(
     "\\" + name for name in """langle rangle lfloor rfloor lceil rceil lbrace rbrace vert Vert

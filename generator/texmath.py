@@ -10,6 +10,7 @@ from .math_vocabulary import (
     DELIMITED,
     DELIMITERS,
     ENVIRONMENT_COLUMNS,
+    SYMBOL_ARGUMENTS,
     UNICODE_MATH,
     is_text_char,
 )
@@ -150,8 +151,8 @@ class _Reader:
                               else f"'{owner}' needs {count} arguments")
         if token == "{":
             self.nested("}")
-        elif token[1:] in ARITY or token[1:] in DELIMITED or token in ("\\left", "\\begin") \
-                or token[1:] in ("text", "operatorname"):
+        elif token == "'" or token.startswith("\\") and token[1:] not in SYMBOL_ARGUMENTS \
+                and token not in ("\\{", "\\}", "\\|"):
             raise MathProblem(f"put the argument of '{owner}' in braces: {owner}{{{token}...}}")
 
     def plain_argument(self, macro: str, allowed, what: str) -> None:

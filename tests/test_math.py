@@ -26,6 +26,9 @@ REFUSED = {  # math -> the exact problem check reports
     r"\dfrac{1}}": "'\\dfrac' needs 2 arguments", r"\sqrt": "'\\sqrt' is missing its argument",
     r"\hat": "'\\hat' is missing its argument", r"\mathbf{}^": "'^' is missing its argument",
     r"\frac\frac12 3": "put the argument of '\\frac' in braces: \\frac{\\frac...}",
+    r"\sqrt\sum": "put the argument of '\\sqrt' in braces: \\sqrt{\\sum...}",
+    r"\sqrt\,": "put the argument of '\\sqrt' in braces: \\sqrt{\\,...}",
+    "x^'": "put the argument of '^' in braces: ^{'...}",
     r"\text": "'\\text' needs its argument in braces",
     r"\sqrt[3": "'\\sqrt[' without its closing ']'",
     r"\left( x": "'\\left' without a matching '\\right'",
@@ -165,3 +168,27 @@ def test_the_converters_character_references_are_kept_and_nothing_else_is():
     page = to_mathml(r"a - \text{&#x0003C;}")
     assert "<mo>&#x02212;</mo>" in page
     assert "<mtext>&#x0003C;</mtext>" in page  # still a reference: text, never a tag
+
+
+FUZZ_TOKENS = [
+    "x", "1", " ", "^", "_", "'", "{", "}", "&", r"\\", "(", ")", "[", "]", "|", "<", "+", "=", ".",
+    "α", "≤", r"\frac", r"\tfrac", r"\sqrt", r"\sqrt[", r"\text{a b}", r"\left(", r"\right)",
+    r"\left.", r"\right|", r"\begin{pmatrix}", r"\end{pmatrix}", r"\begin{cases}", r"\end{cases}",
+    r"\alpha", r"\hat", r"\tilde", r"\mathbf", r"\mathbb{R}", r"\operatorname{f}", r"\big(",
+    r"\Big|", r"\sum", r"\prod_", r"\int", r"\lim", r"\sin", r"\limsup", r"\argmax", r"\arg", r"\,",
+    r"\!", r"\{", r"\}", r"\|", r"\%", r"\langle", r"\rangle", r"\lfloor", r"\neq", r"\cdots",
+    r"\dots", r"\vdots", r"\quad", r"\implies", r"\overline", r"\boldsymbol",
+]
+
+
+def test_random_math_that_check_accepts_compiles(tmp_path):
+    """20,000 random token strings: check never fails itself, and all it accepts compiles."""
+    import random
+
+    rng = random.Random(6135)
+    formulas = ["".join(rng.choice(FUZZ_TOKENS) for _ in range(rng.randint(1, 12)))
+                for _ in range(20_000)]
+    accepted = [m for m in formulas if check_user_math(m) is None]
+    assert len(accepted) > 1000  # the grammar reaches pdflatex, not only the refusals
+    result = _pdflatex(tmp_path, accepted)
+    assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
