@@ -1,5 +1,5 @@
-"""The math users may write: an allow-list of macros, and a structural reading that finds
-what would stop pdflatex or the MathML converter, with the reason."""
+"""The structure of user math: a reading that finds what would stop pdflatex or the MathML
+converter, with the reason (the words themselves are allow-listed by escape.check_user_math)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class _Reader:
             hint = "; put words in \\text{...}" if is_text_char(token) else ""
             raise MathProblem(f"character '{token}' (U+{ord(token):04X}) cannot be typeset in "
                               f"math{hint}")
-        if token is not None and len(token) == 1 and ord(token) < 32 and token not in "\t\n\r":
+        if token is not None and len(token) == 1 and (ord(token) < 32 or token == "\x7f"):
             raise MathProblem(f"control character U+{ord(token):04X} in math")
         return token
 
