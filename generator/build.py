@@ -32,9 +32,10 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
                 compiler: Compiler | None = None, figure_pool=None, reuse: bool = True):
     """Write the requested outputs into `folder`. Figures and PDFs of `previous` are reused
     (when `reuse`) if the cache `record` proves them unchanged and their bytes still match
-    it (outputs of other formats are carried over later, by `_carry_over`). PDFs are compiled by `compiler` as soon as their inputs exist: a document without
-    figures while the figures are drawn (by `figure_pool`, a plots.FigurePool, if given),
-    the HTML page while LaTeX runs. Returns (outcome, extra cache data)."""
+    it (outputs of other formats are carried over later, by `_carry_over`). PDFs are
+    compiled by `compiler` as soon as their inputs exist: a document without figures while
+    the figures are drawn (by `figure_pool`, a plots.FigurePool, if given), the HTML page
+    while LaTeX runs. Returns (outcome, extra cache data)."""
     record = record or {}
     old_files = record.get("files", {})
 

@@ -4,7 +4,6 @@
 import pytest
 
 from generator.errors import BuildError
-
 from helpers import pdf_fonts, pdf_text, run_cli, write_spec
 
 SPEC = """
