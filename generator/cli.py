@@ -85,11 +85,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:<{width}}  {module.SUMMARY}")
         return EXIT_OK
     if args.command == "check":
-        from .solve import load_specs
+        from .solve import check_specs
 
-        specs = load_specs(args.specs)
-        for spec in specs:
-            print(f"{spec.source}: ok ({len(spec.questions)} questions)")
+        for spec in check_specs(args.specs):
+            print(f"{spec.source}: ok ({len(spec.questions)} questions solved and verified)")
         return EXIT_OK
     if args.command == "solve":
         from .answers import render_json

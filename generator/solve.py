@@ -52,3 +52,19 @@ def solve_spec(spec: Spec) -> list[QuestionResult]:
     for r in results:
         r.checks = r.question.kind.verify(r.question.params, r.solution)
     return results
+
+
+def check_specs(paths) -> list[Spec]:
+    """Validate, solve and verify every spec (what `check` does): one SpecError with the
+    problems of all of them, those found by solving the valid ones included."""
+    specs, problems = [], []
+    for path in paths:
+        try:
+            spec = load_spec(path)
+            solve_spec(spec)
+            specs.append(spec)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems)
+    return specs

@@ -42,6 +42,27 @@ def test_check_ok_and_bad(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_check_solves_and_verifies_too(tmp_path):
+    """A domain error shows only when solving: check finds it, with its line, together with
+    the validation problems of another spec."""
+    domain = write_spec(tmp_path, """
+        title: Domain
+        questions:
+          - id: q4
+            kind: autodiff
+            function: "log(x1) + x2"
+            at: {x1: 0, x2: 1}
+        """, "domain.yaml")
+    bad = write_spec(tmp_path, CONV_SPEC.replace("[1, 0, 2]", "three"), "bad.yaml")
+    result = run_cli("check", domain, bad)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and "Traceback" not in result.stderr
+    assert lines[0].startswith(f"{domain}:5:15: q4.function: ") and "log" in lines[0], lines
+    assert lines[1].startswith(f"{bad}:"), lines
+    assert result.stdout == ""
+
+
 def test_solve_prints_answers_json(tmp_path):
     spec = write_spec(tmp_path, CONV_SPEC)
     result = run_cli("solve", spec)
