@@ -28,13 +28,15 @@ _MARK_TEXT = "This folder was made by answerkey, which may replace or delete it.
 STEM = re.compile(r"[^\W_][\w .+-]{0,99}")
 STAGING = re.compile(r"\.answerkey-(\d+)-[0-9a-f]{8}")
 MOVED_ASIDE = re.compile(r"\.(.+)\.old-(\d+)")
-TEMP_FILE = re.compile(r"\.variants\.csv\.(\d+)\.tmp")  # a manifest being written
+TEMP_FILE = re.compile(r"\.(?:variants\.csv|all-keys\.pdf|all-handouts\.pdf)\.(\d+)\.tmp")
 
 # What a build writes into its folder; anything else there is somebody else's.
 OUTPUT_FILES = re.compile(r"(?:answer-key|handout)\.(?:tex|pdf|html)|index\.html|answers\.json|"
                           + re.escape(LEGACY_MARK) + "|" + re.escape(MARK))
 FIGURE_FILE = re.compile(r"[\w.-]+\.(?:svg|pdf)")
 VARIANTS = "variants"  # the subfolder `answerkey variants` fills; a rebuild keeps it
+MANIFEST = "variants.csv"  # beside the variant folders, with every variant merged for print:
+MERGED = {"answer-key.pdf": "all-keys.pdf", "handout.pdf": "all-handouts.pdf"}
 
 
 def stem_problem(spec_path: str) -> Problem | None:
@@ -88,7 +90,7 @@ def foreign_entries(folder: Path, variant_root: bool = False) -> list[str]:
         if entry.is_symlink():
             foreign.append(name)
         elif variant_root:
-            if not (entry.is_file() and name in (MARK, "variants.csv")) and not (
+            if not (entry.is_file() and name in (MARK, MANIFEST, *MERGED.values())) and not (
                     entry.is_dir() and is_marked(Path(entry.path))):
                 foreign.append(name)
         elif entry.is_file():

@@ -6,9 +6,9 @@ import csv
 import json
 import math
 import os
-import re
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,13 +18,10 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import FORMATS, __version__, cache, outdir
-from .errors import AnswerkeyError, Location, Problem, SpecError
-from .outdir import VARIANTS
+from .errors import AnswerkeyError, SpecError
+from .outdir import MANIFEST, MERGED, VARIANTS
+from .roster import read_roster
 from .workers import Busy, job_limit, variant_worker
-
-MANIFEST = "variants.csv"
-RESERVED = {MANIFEST, "all-keys.pdf", "all-handouts.pdf", outdir.MARK}
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -39,44 +36,6 @@ class Task:
     formats: tuple
     force: bool
     latex_jobs: int
-
-
-def read_roster(path: Path) -> list[str]:
-    """Student ids from a CSV file: the `id` (or `student_id`) column, else the first one."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Problem(Location(str(path)), f"cannot read the roster: {exc}")]) from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows:
-        raise SpecError([Problem(Location(str(path), 1, 1), "the roster is empty")])
-    header = [h.strip().lower() for h in rows[0]]
-    column = next((header.index(n) for n in ("id", "student_id") if n in header), None)
-    body = rows[1:] if column is not None else rows
-    start = 2 if column is not None else 1
-    column = column or 0
-    ids, problems, seen = [], [], {}
-    for line, row in enumerate(body, start):
-        value = row[column].strip() if len(row) > column else ""
-        if not value and not any(c.strip() for c in row):
-            continue  # blank line
-        where = Location(str(path), line, 1)
-        if not STUDENT_ID.fullmatch(value):
-            problems.append(Problem(where, f"student id {value!r} must be 1-64 letters, digits, "
-                                           "'.', '_' or '-' (it names a folder)"))
-        elif value.lower() in RESERVED:
-            problems.append(Problem(where, f"student id '{value}' is the name of a file "
-                                           "answerkey writes beside the variants"))
-        elif value in seen:
-            problems.append(Problem(where, f"student id '{value}' repeats line {seen[value]}"))
-        else:
-            seen[value] = line
-            ids.append(value)
-    if problems:
-        raise SpecError(problems)
-    if not ids:
-        raise SpecError([Problem(Location(str(path), 1, 1), "the roster lists no student")])
-    return ids
 
 
 def build_variant(task: Task) -> dict:
@@ -142,7 +101,7 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
     outdir.check_stems([spec])
     overrides = tuple(overrides) + ((f"seed={seed}",) if seed is not None else ())
     load_spec(spec, overrides)  # every problem of the spec itself, before any work starts
-    students = read_roster(roster) if roster else None
+    students = [s.id for s in read_roster(roster)] if roster else None
     count = len(students) if students else count
     root = outdir.output_root(out_root)
     jobs = job_limit(jobs or os.cpu_count() or 1, log=lambda m: print(m, file=sys.stderr))
@@ -184,7 +143,7 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
                 if old.name not in names and old.is_dir() and outdir.is_marked(old):
                     shutil.rmtree(old)
     finally:
-        write_manifest(folder)
+        merge_pdfs(folder, write_manifest(folder), log)
     errors = [line for r in results if "error" in r for line in r["error"]]
     if any(r.get("interrupted") for r in results) or len(results) < len(tasks):
         done = sum(1 for r in results if "folder" in r)
@@ -237,16 +196,17 @@ def _run(tasks: list[Task], jobs: int) -> list[dict]:
         progress.close()
 
 
-def write_manifest(folder: Path) -> None:
+def write_manifest(folder: Path) -> list[str]:
     """variants.csv, made from the variant folders present: id, index, seed, spec hash,
-    version and every drawn parameter (a folder without a readable record: its id only)."""
+    version and every drawn parameter (a folder without a readable record: its id only).
+    Returns the ids in the manifest's order."""
     rows = []
     for path in sorted(p for p in folder.iterdir() if p.is_dir() and outdir.is_marked(p)):
         row = cache.read(path).get("variant")
         rows.append(row if _valid_row(row, path.name) else {"id": path.name, "drawn": {}})
     rows.sort(key=lambda r: (r.get("index", math.inf), r["id"]))
     params = sorted({name for r in rows for name in r["drawn"]})
-    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"  # outdir.TEMP_FILE
+    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"  # a name outdir.TEMP_FILE knows
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([*_COLUMNS, *params])
@@ -254,6 +214,34 @@ def write_manifest(folder: Path) -> None:
             writer.writerow([r.get(c, "") for c in _COLUMNS] + [
                 json.dumps(r["drawn"][p]) if p in r["drawn"] else "" for p in params])
     tmp.replace(folder / MANIFEST)
+    return [r["id"] for r in rows]
+
+
+def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
+    """all-keys.pdf and all-handouts.pdf: the PDF of every variant present, in the
+    manifest's order, for printing (poppler's pdfunite); removed when no variant has one."""
+    for name, merged in MERGED.items():
+        parts = [folder / i / name for i in ids if (folder / i / name).is_file()]
+        target = folder / merged
+        if not parts:
+            target.unlink(missing_ok=True)
+            continue
+        if shutil.which("pdfunite") is None:
+            log(f"note: {merged} not written: pdfunite (Debian's poppler-utils) is missing")
+            target.unlink(missing_ok=True)
+            continue
+        tmp = folder / f".{merged}.{os.getpid()}.tmp"  # a name outdir.TEMP_FILE knows
+        try:
+            if len(parts) == 1:
+                shutil.copyfile(parts[0], tmp)
+            else:
+                subprocess.run(["pdfunite", *map(str, parts), str(tmp)], check=True,
+                               capture_output=True, stdin=subprocess.DEVNULL)
+            tmp.replace(target)
+        except subprocess.CalledProcessError as exc:
+            tmp.unlink(missing_ok=True)
+            raise AnswerkeyError(f"cannot merge the variants into {merged}: "
+                                 f"{exc.stderr.decode(errors='replace').strip()}") from None
 
 
 _COLUMNS = ("id", "index", "seed", "spec_sha256", "answerkey_version")

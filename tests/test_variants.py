@@ -4,11 +4,12 @@ import csv
 import json
 import os
 import signal
+import subprocess
 import time
 
 import pytest
 
-from helpers import run_cli, start_cli, write_spec
+from helpers import pdf_text, run_cli, start_cli, write_spec
 
 SPEC = """
 title: Variants
@@ -97,6 +98,19 @@ def test_complete_variants_with_pdfs_and_a_cached_rerun(tmp_path):
                          "index.html"]
     again = run_cli("variants", spec, "-n", 2, "-o", tmp_path)
     assert "(0 built, 2 up to date)" in again.stdout
+    folder = tmp_path / "v" / "variants"
+    for merged, one in (("all-keys.pdf", "answer-key.pdf"), ("all-handouts.pdf", "handout.pdf")):
+        text = pdf_text(folder / merged)
+        parts = [pdf_text(folder / k / one) for k in ("000", "001")]
+        assert text.replace("\f", "") == "".join(parts).replace("\f", "")  # both, in order
+        assert pdf_pages(folder / merged) == sum(pdf_pages(folder / k / one)
+                                                 for k in ("000", "001"))
+
+
+def pdf_pages(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(next(line.split()[1] for line in info.stdout.splitlines()
+                    if line.startswith("Pages:")))
 
 
 def manifest_ids(folder):
@@ -125,7 +139,10 @@ def test_interrupt_leaves_no_half_written_variant(tmp_path, to_group):
     done = variant_folders(folder)
     assert 0 < len(done) < 40
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [".answerkey", "variants.csv", *done])  # no staging folder, no temporary manifest
+        [".answerkey", "all-handouts.pdf", "all-keys.pdf", "variants.csv", *done])
+    # no staging folder, no temporary file; the merged PDFs hold the variants present
+    assert pdf_pages(folder / "all-keys.pdf") == sum(
+        pdf_pages(folder / name / "answer-key.pdf") for name in done)
     for name in done:
         assert (folder / name / "answer-key.pdf").exists()
         assert (folder / name / "handout.pdf").exists()
@@ -169,6 +186,24 @@ def test_manifest_of_an_interrupted_rerun_names_each_folders_seed(tmp_path):
     for row in rows:
         data = json.loads(answers(folder / row["id"]))
         assert str(data["variant"]["seed"]) == row["seed"]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("s-001\ns-002\n", "the roster's first row must name its columns, one of them 'id' or "
+                       "'student_id'"),
+    ("name;id\nAda;s-001\n", "the roster's first row must name its columns, one of them 'id' "
+                             "or 'student_id' (its columns look separated by ';': save it as "
+                             "comma-separated CSV)"),
+    ("", "the roster is empty"),
+    ("id,name\n\n", "the roster lists no student"),
+])
+def test_a_roster_names_its_columns(tmp_path, text, line):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    (tmp_path / "r.csv").write_text(text)
+    result = run_cli("variants", spec, "--roster", tmp_path / "r.csv", "-o", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"{tmp_path / 'r.csv'}:1:1: {line}"]
+    assert not (tmp_path / "v").exists()
 
 
 def test_roster_ids_cannot_be_answerkeys_own_files(tmp_path):
