@@ -122,6 +122,16 @@ def html_env() -> jinja2.Environment:
     return env
 
 
+def preload(formats) -> None:
+    """Compile every template the formats need now, in memory: worker processes forked
+    afterwards share them instead of each compiling its own (~0.4 s per process)."""
+    envs = ([latex_env()] if {"pdf", "tex"} & set(formats) else []) + (
+        [html_env()] if "html" in formats else [])
+    for env in envs:
+        for name in env.list_templates(extensions=["j2"]):
+            env.get_template(name)
+
+
 @dataclass
 class QuestionView:
     """What a kind template sees of one solved question."""

@@ -171,6 +171,9 @@ def _run(tasks: list[Task], jobs: int) -> list[dict]:
                 if results[-1].get("interrupted"):
                     break
             return results
+        from .render import preload
+
+        preload(tasks[0].formats)  # once here rather than once per worker
         with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=variant_worker,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(build_variant, t) for t in tasks]
