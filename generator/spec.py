@@ -55,6 +55,9 @@ QUESTION_FIELDS = {
     "constraints": Field(ListOf(Str(max_len=500, multiline=False), max_len=20), default=[]),
 }
 MAX_DRAWS = 100  # attempts to draw random values that satisfy a question's constraints
+# Lines of tables and equations in one key (each kind estimates its own): about 10 s of
+# pdflatex and ~170 pages; ten autodiff questions of 400 operations with both tables fit.
+MAX_SHOWN_LINES = 15_000
 
 
 @dataclass
@@ -202,6 +205,12 @@ def _validate(data: dict, marks: Marks, ctx: Ctx, variant, student) -> Spec | No
         if q is not None:
             result.append(q)
     if top is INVALID or ctx.problems:
+        return None
+    shown = sum(q.kind.shown_lines(q.params) for q in result)
+    if shown > MAX_SHOWN_LINES:
+        ctx.error(Loc(("questions",), "questions"), f"the key would show about {shown} lines "
+                  f"of tables and equations; at most {MAX_SHOWN_LINES} (about 170 pages): "
+                  "split the assignment into several specs", at_key=True)
         return None
     return Spec(marks.source, top["title"], top["subtitle"], top["course"], top["due"],
                 top["author"], top["decimals"], top["seed"], result, marks, variant, student)

@@ -4,6 +4,8 @@ A kind module defines:
   NAME, SUMMARY      its spec name and the one-line description `answerkey kinds` prints
   FIELDS             {key: schema.Field} of its own spec keys (common keys live in spec.py)
   check(params, loc, ctx)   cross-field rules, reported through ctx like any other problem
+  shown_lines(params) -> int   about how many lines the key shows, for the spec's display
+                               budget (spec.MAX_SHOWN_LINES)
   solve(params) -> Solution          pure: the answers, the work shown, the figures wanted
   verify(params, solution) -> [Check]   a second, independent computation of every answer;
                                          raises VerificationError on any disagreement

@@ -39,6 +39,11 @@ DEFINITIONS = (
 )
 
 
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): one gap per k."""
+    return 60 + 4 * len(params["sigmoid_k"])
+
+
 def check(params, loc, ctx) -> None:
     """x_range must be an interval: lo < hi."""
     lo, hi = params["x_range"]

@@ -29,6 +29,17 @@ FIELDS = {
 }
 
 
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): the trace, the forward
+    table and the reverse table, each a row per input and operation."""
+    try:
+        nodes = parse(params["function"], list(params["at"])).nodes
+        rows = sum(1 for node in nodes if node[0] != "const")  # constants stay in their row
+    except ExprError:
+        rows = 0  # check() reports it
+    return 10 + rows * (2 + bool(params["reverse"]))
+
+
 def check(params, loc, ctx) -> None:
     """Variables are not function names, the seed names variables, the function parses."""
     names = list(params["at"])

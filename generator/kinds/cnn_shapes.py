@@ -66,6 +66,11 @@ def _dims(layer: dict) -> list[dict]:
     return [{"k": k[i], "s": s[i], "p": p[i], "d": d[i]} for i in range(2)]
 
 
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): a walkthrough per layer."""
+    return 10 + 8 * len(params["layers"])
+
+
 def check(params, loc, ctx) -> None:
     """Every layer must fit its (padded) input; pooling padding at most half the kernel."""
     c, h, w = params["input"]

@@ -37,10 +37,17 @@ RULES = [  # text with $math$, shown in the documents
     r"a dilated kernel is at least 2 wide ($d > 1$ needs $k \ge 2$)",
     r"the effective kernel is no wider than the input ($k' \le i$)",
 ]
+MAX_KERNELS = 100_000  # (k, d) pairs one part may search: about 0.5 s
+MAX_SOLUTIONS = 50_000  # configurations of one part, each listed and substituted back
 TABLE_LIMIT = 12  # configurations listed per part in the documents; answers.json has them all
 PICK_RULE = ("exact division first (every input row and column is covered), then the smallest "
              "kernel, then the smallest padding, then the largest stride, then the smallest "
              "dilation")
+
+
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): a table per part."""
+    return sum(10 + TABLE_LIMIT for _ in params["parts"])
 
 
 def check(params, loc, ctx) -> None:
@@ -67,40 +74,107 @@ def check(params, loc, ctx) -> None:
                 ctx.error(where.key("non_overlapping"),
                           "non-overlapping windows need s = k, "
                           f"but given k = {g['k']}, s = {g['s']}")
+        if part["output"] is not None and not ctx.problems:
+            problem = _search_problem(part)
+            if problem:
+                ctx.error(where, problem)
+
+
+def _kernels(i: int, part: dict):
+    """Every (k, d) within the bounds: a dilated kernel at least 2 wide, k' = d(k-1)+1 <= max."""
+    given = {k: v for k, v in part["given"].items() if v is not None}
+    span_max = part["bounds"].get("max_kernel") or i
+    for d in _dilations(span_max, given):
+        k_max = (span_max - 1) // d + 1
+        for k in [given["k"]] if "k" in given else range(2 if d > 1 else 1, k_max + 1):
+            if not (d > 1 and k < 2) and effective_kernel(k, d) <= span_max:
+                yield k, d
+
+
+def _dilations(span_max: int, given: dict) -> range:
+    """The dilations worth trying: with k given, only those with d(k-1)+1 <= span_max."""
+    if "d" in given:
+        return range(given["d"], given["d"] + 1)
+    if given.get("k", 1) > 1:
+        return range(1, (span_max - 1) // (given["k"] - 1) + 1)
+    return range(1, 2 if "k" in given else max(span_max, 2))
+
+
+def kernel_count(i: int, part: dict) -> int:
+    """How many (k, d) pairs the search visits, counted without visiting them."""
+    given = {k: v for k, v in part["given"].items() if v is not None}
+    span_max = part["bounds"].get("max_kernel") or i
+    dilations = _dilations(span_max, given)
+    if "k" in given:
+        return len(dilations)
+    return sum(max(0, (span_max - 1) // d + (d == 1)) for d in dilations)
+
+
+def _search_problem(part: dict) -> str | None:
+    """Why the search of a part with `output` is refused up front, if it is."""
+    i, o = part["input"][1], part["output"][1]
+    pairs = kernel_count(i, part)
+    if pairs > MAX_KERNELS:
+        return (f"the search would try {pairs} kernel sizes and dilations (k, d); at most "
+                f"{MAX_KERNELS}: give k or d in `given`, or a smaller bounds.max_kernel")
+    found = sum(1 for _, _ in zip(_candidates(i, o, part), range(MAX_SOLUTIONS + 1)))
+    if found > MAX_SOLUTIONS:
+        return (f"more than {MAX_SOLUTIONS} configurations map {i} to {o} within the bounds "
+                f"(answers.json lists them all): give more of k, s, p, d in `given`, or "
+                "narrower `bounds`")
+    return None
 
 
 def _candidates(i: int, o: int, part: dict):
-    """Every (k, s, p, d) within the bounds with output size o; s found by interval arithmetic."""
+    """Every (k, s, p, d) within the bounds with output size o; per (k, d) the strides (or the
+    paddings) are found by interval arithmetic, so the work is (k, d) pairs + solutions."""
     given = {k: v for k, v in part["given"].items() if v is not None}
     bounds = part["bounds"]
-    span_max = bounds.get("max_kernel") or i
-    for d in [given["d"]] if "d" in given else range(1, max(span_max, 2)):
-        k_max = (span_max - 1) // d + 1
-        for k in [given["k"]] if "k" in given else range(2 if d > 1 else 1, k_max + 1):
-            span = effective_kernel(k, d)
-            if (d > 1 and k < 2) or span > span_max:
-                continue
-            p_max = bounds.get("max_padding")
-            p_max = span // 2 if p_max is None else p_max
-            for p in [given["p"]] if "p" in given else range(0, p_max + 1):
-                if p <= p_max:
-                    yield from _strides(i, o, k, p, d, span, part, given)
+    for k, d in _kernels(i, part):
+        span = effective_kernel(k, d)
+        p_max = bounds.get("max_padding")
+        p_max = span // 2 if p_max is None else p_max
+        pads = range(given["p"], given["p"] + 1) if "p" in given else range(0, p_max + 1)
+        if pads[-1] > p_max:
+            continue
+        s_max = bounds.get("max_stride") or span
+        if part["non_overlapping"]:
+            strides = range(k, k + 1)
+        elif "s" in given:
+            strides = range(given["s"], given["s"] + 1)
+        else:
+            strides = range(1, s_max + 1)
+        for s, p in _stride_padding(i, o, span, pads, strides):
+            if s <= s_max:
+                yield {"k": k, "s": s, "p": p, "d": d, "exact": (i + 2 * p - span) % s == 0}
 
 
-def _strides(i, o, k, p, d, span, part, given):
-    numerator = i + 2 * p - span  # floor(numerator / s) must equal o - 1
-    s_max = part["bounds"].get("max_stride") or span
-    if part["non_overlapping"]:
-        options = [k]
-    elif "s" in given:
-        options = [given["s"]]
-    else:
-        low = numerator // o + 1  # s > numerator / o
-        high = numerator // (o - 1) if o > 1 else s_max  # s <= numerator / (o - 1)
-        options = range(max(low, 1), min(high, s_max) + 1)
-    for s in options:
-        if s <= s_max and numerator // s == o - 1:
-            yield {"k": k, "s": s, "p": p, "d": d, "exact": numerator % s == 0}
+def _stride_padding(i: int, o: int, span: int, pads, strides: range):
+    """Every (s, p) with floor((i + 2p - span) / s) = o - 1, i.e. (o-1)s <= n < os for
+    n = i + 2p - span. Only the strides (or paddings) that can reach o are walked, the shorter
+    of the two; each step then yields at least one solution, but for parity with s = 1."""
+    def n_of(p):
+        return i + 2 * p - span
+
+    # paddings that give some stride of the range: o - 1 <= n <= o * max stride - 1
+    low_p = max(pads[0], -(-(o - 1 - i + span) // 2))
+    high_p = min(pads[-1], (o * (strides.stop - 1) - 1 - i + span) // 2)
+    if low_p > high_p:
+        return
+    first = max(strides.start, -(-(n_of(low_p) + 1) // o))  # o*s > n
+    last = min(strides.stop - 1, n_of(high_p) // (o - 1)) if o > 1 else strides.stop - 1
+    if o > 1 and last - first <= high_p - low_p:
+        for s in range(first, last + 1):
+            low = max(low_p, -(-((o - 1) * s - i + span) // 2))
+            high = min(high_p, (o * s - 1 - i + span) // 2)
+            for p in range(low, high + 1):
+                yield s, p
+        return
+    for p in range(low_p, high_p + 1):
+        n = n_of(p)
+        high = n // (o - 1) if o > 1 else strides.stop - 1  # s <= n / (o - 1)
+        for s in range(max(n // o + 1, strides.start), min(high, strides.stop - 1) + 1):
+            yield s, p
 
 
 def _rank(solutions: list) -> list:

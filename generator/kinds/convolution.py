@@ -21,8 +21,37 @@ FIELDS = {
 }
 
 
+MAX_PRODUCTS = 10_000  # in all modes: a page shows about 400, LaTeX's memory ends near 100,000
+
+
+def output_lengths(n: int, k: int, modes) -> dict:
+    """The length of each mode's output: full n+k-1, valid n-k+1 (or 0), same n."""
+    return {mode: {"full": n + k - 1, "valid": max(n - k + 1, 0), "same": n}[mode]
+            for mode in modes}
+
+
+def shown_products(params: dict) -> int:
+    """How many products the answer shows: each output is written as its sum of products."""
+    lengths = output_lengths(len(params["input"]), len(params["kernel"]), params["modes"])
+    return sum(lengths.values()) * len(params["kernel"])
+
+
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): each output one line
+    per 10 products."""
+    lengths = output_lengths(len(params["input"]), len(params["kernel"]), params["modes"])
+    return 6 + sum(lengths.values()) * -(-len(params["kernel"]) // 10)
+
+
 def check(params, loc, ctx) -> None:
-    """No cross-field rules: a kernel longer than the input is answered (valid is empty)."""
+    """The shown sums of products fit a document; a kernel longer than the input is answered
+    (valid is empty)."""
+    products = shown_products(params)
+    if products > MAX_PRODUCTS:
+        n, k = len(params["input"]), len(params["kernel"])
+        ctx.error(loc, f"{n} inputs and a kernel of {k} show {products} products in "
+                  f"{', '.join(params['modes'])}; at most {MAX_PRODUCTS}, because each output "
+                  "is shown as its sum of products")
 
 
 def solve(params: dict) -> Solution:

@@ -48,6 +48,11 @@ def _rows_agree(rows: list, loc, ctx, name: str) -> bool:
     return True
 
 
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): the weight matrices."""
+    return 60 + 2 * MAX_SIZE
+
+
 def check(params, loc, ctx) -> None:
     """Θ or sizes must be given; the shapes of w1, b1, w2, b2 (and sizes) must agree."""
     weights, sizes = params["weights"], params["sizes"]

@@ -30,6 +30,11 @@ FIELDS = {
 TINY = 1e-12  # differences below this are rounding, not a change of S
 
 
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): a row per scale."""
+    return 40 + 2 * len(params["scales"])
+
+
 def check(params, loc, ctx) -> None:
     """No cross-field rules: any x, shift and c ≥ 0 have an answer."""
 

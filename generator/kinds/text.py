@@ -13,6 +13,11 @@ FIELDS = {
 }
 
 
+def shown_lines(params: dict) -> int:
+    """About how many lines the key shows (the spec's display budget): 80 characters each."""
+    return 2 + (len(params["statement"]) + len(params["solution"])) // 80
+
+
 def check(params, loc, ctx) -> None:
     """The math of both texts was checked against the allowed vocabulary while validating."""
 
