@@ -97,8 +97,11 @@ def draw_theta(params: dict) -> tuple[dict, np.random.Generator]:
 
 
 def network(x, theta: dict, activation):
-    """y(x, Θ, h)_k = Σ_j w2_kj h(Σ_i w1_ji x_i + b1_j) + b2_k for each row of x."""
-    return activation(x @ theta["w1"].T + theta["b1"]) @ theta["w2"].T + theta["b2"]
+    """y(x, Θ, h)_k = Σ_j w2_kj h(Σ_i w1_ji x_i + b1_j) + b2_k for each row of x.
+    Summed by einsum, not `@`: BLAS sums in an order that depends on its thread count, so
+    the reported error (and answers.json) would depend on the environment."""
+    hidden = activation(np.einsum("ni,ji->nj", x, theta["w1"]) + theta["b1"])
+    return np.einsum("nj,kj->nk", hidden, theta["w2"]) + theta["b2"]
 
 
 def solve(params: dict) -> Solution:
