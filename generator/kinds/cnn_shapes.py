@@ -160,6 +160,6 @@ def verify(params: dict, solution: Solution) -> list[Check]:
                 raise VerificationError(f"layer {n}: {L['weights']} weights by formula, "
                                         f"{weight.size} in a weight array")
     return [Check(f"{len(params['layers'])} layer shapes ({windows} dimensions)",
-                  "closed-form size = windows counted on a sliding-window view of a padded array"),
+                  "closed-form size = the window starts counted over the padded input"),
             Check("parameter counts", r"$C_\text{in} k_h k_w \cdot \text{filters}$ = the size of "
                   r"a weight array of shape $(\text{filters}, C_\text{in}, k_h, k_w)$")]

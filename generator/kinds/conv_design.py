@@ -224,7 +224,8 @@ def solve(params: dict) -> Solution:
 
 
 def verify(params: dict, solution: Solution) -> list[Check]:
-    """Substitute every configuration back: sliding windows over a padded array give the output."""
+    """Substitute every configuration back: counting window starts over the padded input gives
+    the output."""
     count = 0
     for part in solution.answers["parts"]:
         i, target = part["input"][1], part["output"][1]
