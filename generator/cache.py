@@ -20,12 +20,12 @@ import hashlib
 import json
 import os
 import re
-import stat
 from functools import cache
 from pathlib import Path
 
 from . import TEMPLATES, __version__
 from .numbers import json_tidy
+from .safeio import read_or_none
 
 CACHE_FILE = ".answerkey-cache.json"
 MARK = ".answerkey"  # in every folder answerkey makes (see outdir.py)
@@ -101,7 +101,7 @@ _NAME = re.compile(r"(?:figures/)?(?!\.\.?$)[\w.+-]+")  # the names a build writ
 def read(folder: Path) -> dict:
     """The cache record of an output folder, or {} when there is none or it does not
     validate: a damaged or tampered record only costs a rebuild, it is never trusted."""
-    data = read_regular(folder, CACHE_FILE, MAX_RECORD_BYTES)
+    data = read_or_none(folder / CACHE_FILE, MAX_RECORD_BYTES, links=False, below=folder)
     try:
         record = json.loads(data.decode("utf-8")) if data is not None else None
     except (ValueError, RecursionError):
@@ -121,30 +121,6 @@ def _valid_record(record) -> bool:
             and all(table(record.get(part, {})) for part in ("figures", "tex")))
 
 
-def read_regular(folder: Path, name: str, limit: int) -> bytes | None:
-    """The bytes of `folder/name` if it is a regular file of at most `limit` bytes, reached
-    without following any link; None otherwise (links, FIFOs, devices, missing files)."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-    fds = []
-    try:
-        fds.append(os.open(folder, flags | os.O_DIRECTORY))
-        *dirs, last = name.split("/")
-        for part in dirs:
-            fds.append(os.open(part, flags | os.O_DIRECTORY, dir_fd=fds[-1]))
-        fds.append(os.open(last, flags, dir_fd=fds[-1]))
-        info = os.fstat(fds[-1])
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(os.dup(fds[-1]), "rb") as handle:
-            data = handle.read(limit + 1)
-        return data if len(data) <= limit else None
-    except (OSError, ValueError):
-        return None
-    finally:
-        for fd in fds:
-            os.close(fd)
-
-
 MAX_OUTPUT_BYTES = 1 << 30
 
 
@@ -152,7 +128,7 @@ def verified(folder: Path, name: str, digest: str | None) -> bytes | None:
     """The bytes of an earlier output file when they still hash to what its record says."""
     if not digest:
         return None
-    data = read_regular(folder, name, MAX_OUTPUT_BYTES)
+    data = read_or_none(folder / name, MAX_OUTPUT_BYTES, links=False, below=folder)
     return data if data is not None and sha256_bytes(data) == digest else None
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from .cache import CACHE_FILE as LEGACY_MARK  # every output folder of answerkey 0.1 has one
 from .cache import MARK
 from .errors import BuildError, Location, Problem, SpecError, printable
+from .safeio import pid_alive
 
 _MARK_TEXT = "This folder was made by answerkey, which may replace or delete it.\n"
 
@@ -153,16 +154,6 @@ def _keep_variants(old: Path, new: Path) -> None:
         (old / VARIANTS).rename(new / VARIANTS)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover_interrupted(parent: Path) -> None:
     """Clean up after a run that was killed (SIGKILL, power loss): remove its staging
     folders and put back an output it had moved aside. Only names answerkey makes, marked
@@ -172,7 +163,7 @@ def recover_interrupted(parent: Path) -> None:
         temp = TEMP_FILE.fullmatch(path.name)
         match = staging or aside or temp
         pid = int(match.group(match.lastindex)) if match else None
-        if pid is None or pid == os.getpid() or _alive(pid) or path.is_symlink():
+        if pid is None or pid == os.getpid() or pid_alive(pid) or path.is_symlink():
             continue
         if temp:
             if path.is_file():

@@ -15,12 +15,12 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import subprocess
 import tempfile
 from pathlib import Path
 
 from .cache import sha256_bytes, user_cache
+from .safeio import pid_alive, read_or_none
 
 FORMAT_NAME = "answerkey-preamble"  # the private copy, <document folder>/answerkey-preamble.fmt
 MAX_FORMAT_BYTES = 64 << 20  # a real one is ~7 MB; anything far larger is not ours
@@ -96,47 +96,15 @@ def _reuse(earlier: Path, target: Path) -> bool:
 
 def _verified(cache: Path, key: str) -> bytes | None:
     """The cached format's bytes when they match its record, else None."""
-    record = _read_regular(cache / f"{key}.sha256", 200, vouching=True)
+    record = read_or_none(cache / f"{key}.sha256", 200, links=False, private=True)
     m = re.fullmatch(rb"(\w+) ([0-9a-f]{64})\n", record or b"")
     if not m or m.group(1).decode() != key:  # a record moved from another key never fits
         return None
-    data = _read_regular(cache / f"{key}.fmt", MAX_FORMAT_BYTES)
+    data = read_or_none(cache / f"{key}.fmt", MAX_FORMAT_BYTES)
     return data if data and sha256_bytes(data) == m.group(2).decode() else None
 
 
-def _read_regular(path: Path, limit: int, vouching: bool = False) -> bytes | None:
-    """The bytes of a regular file of at most `limit` bytes, else None (never blocks on a
-    FIFO). `vouching`: only a file of the user's or root's that nobody else may write, not a
-    symbolic link, as nobody else can have made or changed it."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (os.O_NOFOLLOW if vouching else 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or vouching and (
-                info.st_uid not in (os.geteuid(), 0) or info.st_mode & 0o022):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read(limit + 1)
-        return data if len(data) <= limit else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 _TEMP = re.compile(r"\..+\.(\d+)-[0-9a-f]{8}")  # the temporary names _write_new uses
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _write_new(target: Path, data: bytes | None = None, link: Path | None = None) -> bool:
@@ -189,7 +157,7 @@ def _store(cache: Path, key: str, data: bytes | None, log: str) -> None:
         cache.mkdir(parents=True, exist_ok=True)
         for path in cache.iterdir():  # half-written by a build that was killed
             m = _TEMP.fullmatch(path.name)
-            if m and not _alive(int(m.group(1))):
+            if m and not pid_alive(int(m.group(1))):
                 path.unlink(missing_ok=True)
     except OSError:
         return

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import read_regular
 from .errors import Location, Problem, SpecError
 from .outdir import MANIFEST, MERGED
+from .safeio import Refused, read_regular
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ID_COLUMNS = ("id", "student_id")
@@ -30,10 +30,10 @@ def read_roster(path: Path) -> list[Student]:
     """The students of a CSV file with a header row naming an `id` (or `student_id`) column
     and optionally a `name` column; every problem is reported, each with its line."""
     source = str(path)
-    data = read_regular(path.parent, path.name, MAX_BYTES)
-    if data is None:
-        raise SpecError([Problem(Location(source), "cannot read the roster: not a regular file "
-                                 f"of at most {MAX_BYTES // 1_000_000} MB")])
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except Refused as exc:
+        raise SpecError([Problem(Location(source), f"cannot read the roster: {exc}")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

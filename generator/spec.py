@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -14,6 +12,7 @@ from typing import Any
 from . import constraints, randomize
 from .errors import Location, Problem, SpecError
 from .kinds import KINDS
+from .safeio import Refused, read_regular
 from .schema import (
     INVALID,
     Ctx,
@@ -129,42 +128,16 @@ def load_spec(path: str | Path, overrides=(), variant: int | None = None,
     return parse_spec(text, source, overrides, variant, student)  # hashes the same bytes
 
 
-_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                (stat.S_ISSOCK, "a socket"))
-
-
 def read_spec_bytes(source: str) -> bytes:
     """The bytes of a regular file (symlinks followed), at most MAX_BYTES; else a SpecError."""
-    def refuse(message: str, at_start: bool = False):
-        where = Location(source, 1, 1) if at_start else Location(source)
-        return SpecError([Problem(where, message)])
-
-    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer
-        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        raise refuse(f"cannot read the spec: {exc.strerror}") from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a file")
-            raise refuse(f"cannot read the spec: it is {what}, not a regular file")
-        chunks, size = [], 0
-        while size <= MAX_BYTES:  # never more than MAX_BYTES + 1, whatever st_size says
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_BYTES:
-            total = max(os.fstat(fd).st_size, size) / 1e6
-            raise refuse(f"the file is too large ({total:.1f} MB; a spec may be at most "
-                         f"{MAX_BYTES // 1000} kB)", at_start=True)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise refuse(f"cannot read the spec: {exc.strerror}") from None
-    finally:
-        os.close(fd)
+        return read_regular(Path(source), MAX_BYTES)
+    except Refused as exc:
+        if exc.size is None:
+            raise SpecError([Problem(Location(source), f"cannot read the spec: {exc}")]) from None
+        message = (f"the file is too large ({exc.size / 1e6:.1f} MB; a spec may be at most "
+                   f"{MAX_BYTES // 1000} kB)")
+        raise SpecError([Problem(Location(source, 1, 1), message)]) from None
 
 
 def parse_spec(text: str, source: str, overrides=(), variant: int | None = None,
