@@ -132,8 +132,30 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, source: str, document: str) -> Prob
     text = " ".join(s for s in (exc.context, exc.problem) if s)
     if mark is not None and document[mark.index : mark.index + 1] == "\t":
         text += " (a tab: YAML allows only spaces for indentation)"
+    elif mark is not None and document[mark.index : mark.index + 1] == ":":
+        text += _colon_hint(document, mark.index)
     loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
     return Problem(loc, f"invalid YAML: {text}")
+
+
+def _colon_hint(document: str, colon: int) -> str:
+    """A hint when a value holds ': ' (`title: DL101: Assignment 1`): YAML reads a second key."""
+    line_start = document.rfind("\n", 0, colon) + 1
+    separator = document.rfind(": ", line_start, colon)
+    if separator < 0:  # the first colon of its line: an indentation problem, not this one
+        return ""
+    before = document[line_start:separator]
+    key = re.split(r"[{,]", before)[-1].strip().removeprefix("- ").strip()
+    rest = document[separator + 2 :].split("\n", 1)[0]
+    in_flow = "{" in before
+    value = re.split(r"[,}]" if in_flow else r"\s#", rest, maxsplit=1)[0].strip()
+    if '"' not in value and "\\" not in value:
+        example = f', {key}: "{value}"'
+    elif "'" not in value:
+        example = f", {key}: '{value}'"
+    else:
+        example = ""
+    return f" (a ': ' inside a value starts another key: put the value in quotes{example})"
 
 
 class _Converter:
