@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import Location, Problem
 from .escape import rich_problems
+from .numbers import Given
 from .yamlsource import Marks
 
 
@@ -92,7 +93,8 @@ class Validator:
 
 @dataclass
 class Number(Validator):
-    """A finite number, optionally whole, with inclusive bounds (`gt` for a strict lower bound)."""
+    """A finite number, optionally whole, with inclusive bounds (`gt` for a strict lower bound).
+    A whole number stays an int; any other is a numbers.Given, which the key prints as given."""
 
     min: float | None = None
     max: float | None = None
@@ -121,7 +123,7 @@ class Number(Validator):
             return ctx.error(loc, f"must be greater than {self.gt:g}, got {show(value)}")
         if self.max is not None and value > self.max:
             return ctx.error(loc, f"must be at most {self.max:g}, got {show(value)}")
-        return value
+        return Given(value) if isinstance(value, float) else value  # printed as given
 
 
 def Int(min: float | None = None, max: float | None = None) -> Number:  # noqa: N802
