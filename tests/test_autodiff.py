@@ -216,7 +216,15 @@ def test_random_expressions_match_sympy_and_verify(function, x, y, z):
     ("abs(x)", {"x": 0}, "row v1 = abs(v0): abs has no derivative at 0 (v0 = 0)"),
     ("x * 1e300 * 1e300", {"x": 1}, "row v2 = v1 * 1e+300: the value overflows"),
     ("x * 1e-300", {"x": 1e-10}, "row v1 = v0 * 1e-300: the value underflows to a subnormal"),
-    ("1/(x * 1e-200)", {"x": 1e-200}, "row v2 = 1 / v1: division by zero (v1 = 0)"),
+    ("1/(x * 1e-200)", {"x": 1e-200}, "row v1 = v0 * 1e-200: the value underflows to 0, "
+                                      "losing every digit"),
+    ("exp(x)", {"x": -800}, "row v1 = exp(v0): the value underflows to 0, losing every digit"),
+    ("sigmoid(x)", {"x": 800}, "row v1 = sigmoid(v0): the value underflows to 0"),  # σ'
+    ("sigmoid(x)", {"x": -740}, "row v1 = sigmoid(v0): the value underflows to a subnormal"),
+    ("tanh(x)", {"x": 400}, "row v1 = tanh(v0): the value underflows to 0"),  # tanh'
+    ("x^2", {"x": 1e-170}, "row v1 = v0^2: the value underflows to 0, losing every digit"),
+    ("x^(1/2)", {"x": -4}, "row v2 = v0^v1: a negative number to the fractional power 0.5"),
+    ("x^(y - y + 2)", {"x": -2, "y": 1}, "a variable exponent needs a positive base"),
     ("3", {"x": 1}, "the function is a constant"),
 ])
 def test_evaluation_errors_name_the_row(function, at, message):
@@ -348,3 +356,30 @@ def test_ten_thousand_operations():  # their speed: bench/autodiff.py
     assert len(rows) == 9999
     assert tangent[y] == pytest.approx(adjoint[-1], rel=1e-12)
     assert adjoint[0] == pytest.approx(-sum(math.cos((k + 1) * 0.3 - 0.1) for k in range(2500)))
+
+
+@pytest.mark.parametrize("function,at", [
+    ("x^(1+1)", {"x": -3}),
+    ("x^(2*3 - 1) + y", {"x": -1.5, "y": 2}),
+    ("(x - y)^(4/2)", {"x": 1, "y": 4}),
+    ("x^-(1+2)", {"x": -2}),
+    ("x^(2^0.5 - 2^0.5 + 2)", {"x": 1.25}),  # a real constant exponent on a positive base
+    ("y * x^(3 - 1)^2", {"x": -0.5, "y": 3}),
+])
+def test_constant_exponent_expressions_work_on_negative_bases(function, at):
+    s = check_against_oracle(function, at)
+    pows = [r for r in s.work["rows"] if "^" in r["expr"]]
+    assert pows and all(r"\ln" not in r["rule"] for r in pows)  # the power rule only
+    if s.answers.get("reverse"):
+        assert all(r["name"].startswith("vbar") for r in s.answers["reverse"]["trace"])
+
+
+def test_rows_of_constants_have_a_zero_tangent_and_no_adjoint():
+    s = autodiff.solve(params("x^(1+1)", {"x": -3}))
+    constant, power = s.work["rows"]
+    assert (constant["expr"], constant["rule"], constant["tangent"]) == ("1 + 1", "0", 0)
+    assert power["rule"] == r"v_{1} \, v_{0}^{v_{1} - 1} \, \dot v_{0}"
+    assert power["tangent_parts"] == [("n", 2.0), ("t", r" \cdot "), ("p", -3.0),
+                                      ("t", r" \cdot "), ("p", 1.0)]
+    assert {step["target"] for step in _printed_steps(s)} == {0}  # only x gets an adjoint
+    assert s.answers["gradient"] == {"x": -6}

@@ -184,9 +184,11 @@ def verify(params: dict, solution: Solution) -> list[Check]:
                     r"\dot x$ (reverse)", f"difference {abs(forward - along):.1e} "
                     f"(rounding bound {bound:.1e})")]
     # The rounding error of y itself: each row v_k is off by about eps |v_k|, which reaches y
-    # multiplied by its adjoint (first-order error analysis of the trace).
+    # multiplied by its adjoint (first-order error analysis of the trace). Rows of constants
+    # have no adjoint: they round the same way at every point, which is no noise.
     work, at = solution.work, {x: float(v) for x, v in params["at"].items()}
-    noise = 4 * EPS * math.fsum(abs(work["adjoint"][k] * v) for k, v in work["values"].items())
+    noise = 4 * EPS * math.fsum(abs(work["adjoint"].get(k, 0.0) * v)
+                                for k, v in work["values"].items())
     directions = [("the seed", seed, forward)]
     if n <= PER_VARIABLE:
         directions += [(x, {j: float(j == x) for j in names}, gradient[x]) for x in names]
@@ -214,3 +216,11 @@ def verify(params: dict, solution: Solution) -> list[Check]:
                             "differences (Ridders' extrapolation)", f"largest relative gap "
                             f"{worst:.1e}{note}"))
     return checks
+
+
+def part_labels(params: dict) -> list[str]:
+    """(a) forward mode (unless `forward: false`), then (b) reverse mode (when `reverse`)."""
+    from .base import lettered
+
+    count = (params.get("forward") is not False) + bool(params.get("reverse"))
+    return lettered(count) if count > 1 else [""]

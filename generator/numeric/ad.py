@@ -12,11 +12,10 @@ Everything is linear in the number of rows.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field
 
+from . import ad_ops
 from .expr import Graph
-from .stable import sigmoid_scalar
 
 
 class EvalError(Exception):
@@ -32,6 +31,7 @@ class Row:
     args: tuple
     value: float = 0.0
     partials: list = field(default_factory=list)  # d v_k / d arg, per arg position
+    varying: tuple = ()  # per arg: whether an input reaches it (not (1 + 1), say)
 
 
 def v_name(k: int) -> str:
@@ -50,6 +50,11 @@ def build(graph: Graph, variables: list[str], point: dict) -> tuple[list[Row], i
     ref: dict[int, tuple] = {}
     values = {k - n + 1: float(point[name]) for k, name in enumerate(variables)}
     rows: list[Row] = []
+    constant_rows: set[int] = set()
+
+    def constant(arg: tuple) -> bool:
+        return arg[0] == "c" or arg[1] in constant_rows
+
     for node_id, node in enumerate(graph.nodes):
         op = node[0]
         if op == "var":
@@ -58,88 +63,29 @@ def build(graph: Graph, variables: list[str], point: dict) -> tuple[list[Row], i
             ref[node_id] = ("c", node[1])
         else:
             row = Row(len(rows) + 1, op, tuple(ref[a] for a in node[1:]))
+            row.varying = tuple(not constant(a) for a in row.args)
+            if not any(row.varying):
+                constant_rows.add(row.k)
             operands = [values[a[1]] if a[0] == "v" else a[1] for a in row.args]
-            row.value, row.partials = _evaluate(row, operands)
+            row.value, row.partials = _evaluate(row, operands, constant(row.args[-1]))
             values[row.k] = row.value
             ref[node_id] = ("v", row.k)
             rows.append(row)
     y = ref[graph.root]
-    if y[0] == "c":
+    if constant(y):
         raise EvalError("the function is a constant: there is nothing to differentiate")
     return rows, y[1]
 
 
-def _evaluate(row: Row, x: list) -> tuple[float, list]:
+def _evaluate(row: Row, x: list, constant_exponent: bool) -> tuple[float, list]:
     """The value of a row and its partials; domain problems raise EvalError naming the row."""
-
-    def fail(why: str, pos: int = 0) -> EvalError:
+    try:
+        return ad_ops.operation(row.op, x, constant_exponent)
+    except ad_ops.DomainError as exc:
+        pos = exc.operand
         arg = row.args[pos]
         shown = f"v{arg[1]} = {x[pos]:.6g}" if arg[0] == "v" else f"{x[pos]:.6g}"
-        return EvalError(f"row {row_text(row, plain=True)}: {why} ({shown})")
-
-    try:
-        value, partials = _operation(row.op, x, row.args[-1][0] == "c", fail)
-    except OverflowError:
-        raise fail("the value overflows") from None
-    except ZeroDivisionError:  # a quotient of partials whose divisor underflowed to 0
-        raise fail("the value underflows to 0 and is divided by") from None
-    if not all(math.isfinite(v) for v in (value, *partials)):
-        raise fail("the value overflows")
-    if any(0 < abs(v) < sys.float_info.min for v in (value, *partials)):
-        raise fail("the value underflows to a subnormal number, losing its precision")
-    return value, partials
-
-
-def _operation(op: str, x: list, constant_last: bool, fail) -> tuple[float, list]:
-    """The value of one elementary operation on the operand values x, and its partials."""
-    if op == "add":
-        return x[0] + x[1], [1.0, 1.0]
-    if op == "sub":
-        return x[0] - x[1], [1.0, -1.0]
-    if op == "neg":
-        return -x[0], [-1.0]
-    if op == "mul":
-        return x[0] * x[1], [x[1], x[0]]
-    if op == "div":
-        if x[1] == 0:
-            raise fail("division by zero", 1)
-        return x[0] / x[1], [1 / x[1], -(x[0] / x[1]) / x[1]]  # x1^2 may underflow
-    if op == "pow":
-        return _power(x[0], x[1], constant_last, fail)
-    a = x[0]
-    if op in ("log", "sqrt") and a < 0:
-        raise fail(f"{op} of a negative number")
-    if op == "log" and a == 0:
-        raise fail("log of zero")
-    if op in ("sqrt", "abs") and a == 0:
-        raise fail(f"{op} has no derivative at 0")
-    if op == "tan" and math.cos(a) == 0:
-        raise fail("tan is undefined here")
-    value = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
-             "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "abs": abs,
-             "sigmoid": sigmoid_scalar}[op](a)
-    partial = {"sin": lambda: math.cos(a), "cos": lambda: -math.sin(a),
-               "tan": lambda: 1 / math.cos(a) ** 2, "exp": lambda: value,
-               "log": lambda: 1 / a, "sqrt": lambda: 1 / (2 * value),
-               "tanh": lambda: 1 - value**2, "sigmoid": lambda: value * (1 - value),
-               "abs": lambda: math.copysign(1.0, a)}[op]()
-    return value, [partial]
-
-
-def _power(a: float, b: float, constant_exponent: bool, fail) -> tuple[float, list]:
-    if a == 0 and b < 0:
-        raise fail("division by zero (0 to a negative power)")
-    if a < 0 and not float(b).is_integer():
-        raise fail(f"a negative number to the fractional power {b:.6g}")
-    if not constant_exponent and a <= 0:
-        raise fail("a variable exponent needs a positive base")
-    if a == 0 and 0 < b < 1:
-        raise fail(f"0^{b:.6g} has no derivative (its slope at 0 is infinite)")
-    value = a**b
-    d_base = b * a ** (b - 1) if b != 0 else 0.0
-    if constant_exponent:
-        return value, [d_base, 0.0]
-    return value, [d_base, math.log(a) * value]
+        raise EvalError(f"row {row_text(row, plain=True)}: {exc} ({shown})") from None
 
 
 def forward(rows: list[Row], seed: dict[int, float], magnitude: bool = False) -> dict:
@@ -163,8 +109,8 @@ def reverse(rows: list[Row], y: int, n: int) -> tuple[dict[int, float], list[tup
         if row.k not in adjoint:
             continue  # does not reach y (only possible for rows after y, which do not exist)
         for pos, (arg, partial) in enumerate(zip(row.args, row.partials)):
-            if arg[0] != "v":
-                continue
+            if not row.varying[pos]:
+                continue  # a constant (or a row of constants) needs no adjoint
             previous = adjoint.get(arg[1])
             adjoint[arg[1]] = (previous or 0.0) + adjoint[row.k] * partial
             steps.append((arg[1], row.k, pos, partial, previous, adjoint[arg[1]]))

@@ -44,7 +44,7 @@ def partial_latex(row: Row, pos: int) -> str:
         return rf"\frac{{1}}{{{a[1]}}}" if pos == 0 else rf"-\frac{{{a[0]}}}{{{a[1]}^{{2}}}}"
     if op == "pow":
         if pos == 0:
-            return _power_rule(row.args, a)
+            return _power_rule(row, a)
         return rf"\ln({a[0]}) \, {vk}"
     return {"sin": rf"\cos({a[0]})", "cos": rf"-\sin({a[0]})",
             "tan": rf"\frac{{1}}{{\cos^{{2}}({a[0]})}}", "exp": vk,
@@ -56,8 +56,10 @@ def partial_latex(row: Row, pos: int) -> str:
 def tangent_rule(row: Row) -> str:
     """The right-hand side of the tangent row: -\\dot v_{1} / v_{1}^{2}, say."""
     a = [operand_text(x) for x in row.args]
-    variable = [x[0] == "v" for x in row.args]
+    variable = row.varying
     op = row.op
+    if not any(variable):
+        return "0"  # a row of constants
     if op in ("add", "sub"):
         sign = "+" if op == "add" else "-"
         if all(variable):
@@ -81,7 +83,7 @@ def tangent_rule(row: Row) -> str:
         numerator = "" if a[0] == "1" else rf"{a[0]} \, "
         return rf"-{numerator}{dot(row.args[1])} / {a[1]}^{{2}}"
     terms = [rf"{_factor(partial_latex(row, pos))} \, {dot(arg)}"
-             for pos, arg in enumerate(row.args) if arg[0] == "v"]
+             for pos, arg in enumerate(row.args) if variable[pos]]
     return " + ".join(terms)
 
 
@@ -98,8 +100,9 @@ def _factor(text: str) -> str:
     return text
 
 
-def _power_rule(args: tuple, a: list) -> str:
-    """d(a^b)/da: b a^{b-1}, with a constant exponent's b - 1 worked out (2 v_0, not 2 v_0^1)."""
+def _power_rule(row: Row, a: list) -> str:
+    """d(a^b)/da: b a^{b-1}, with a literal exponent's b - 1 worked out (2 v_0, not 2 v_0^1)."""
+    args = row.args
     if args[1][0] != "c":
         return rf"{a[1]} \, {a[0]}^{{{a[1]} - 1}}"
     c = args[1][1]

@@ -44,8 +44,10 @@ def tangent_parts(row: Row, values: dict[int, float], tangent: dict[int, float])
     """The row's tangent rule with numbers: 1 + 0, -1 / 9^{2}, 2 \\cdot 6 \\cdot 0."""
     a = [_value(arg, values) for arg in row.args]
     t = [tangent[arg[1]] if arg[0] == "v" else 0.0 for arg in row.args]
-    variable = [arg[0] == "v" for arg in row.args]
+    variable = row.varying
     op = row.op
+    if not any(variable):
+        return [("n", 0.0)]
     if op in ("add", "sub"):
         sign = " + " if op == "add" else " - "
         if all(variable):
@@ -71,8 +73,8 @@ def tangent_parts(row: Row, values: dict[int, float], tangent: dict[int, float])
     if op == "pow" and not variable[1]:
         return _power_parts(a, t[0])
     terms: Parts = []
-    for pos, arg in enumerate(row.args):
-        if arg[0] == "v":
+    for pos in range(len(row.args)):
+        if variable[pos]:
             terms += [("t", " + ")] if terms else []
             terms += [("p" if terms else "n", row.partials[pos]), _DOT, ("p", t[pos])]
     return terms
