@@ -4,7 +4,8 @@ import pytest
 
 from generator.errors import VerificationError
 from generator.kinds import cnn_shapes
-from generator.numeric.conv import conv_output_size, count_windows
+from generator.numeric.conv import count_windows
+from generator.numeric.layers import output_size as conv_output_size
 from helpers import params_of, spec_problems
 
 REFERENCE = """
@@ -97,8 +98,8 @@ def test_unknown_layer_type_and_key():
     """)
     assert problems[0].startswith("s.yaml:7:16: q6.layers[0].type: expected one of conv, "
                                   "maxpool, avgpool, got 'convv' (did you mean 'conv'?)")
-    assert problems[1] == ("s.yaml:8:36: q6.layers[1].strid: unknown key 'strid' "
-                           "(did you mean 'stride'?)")
+    assert problems[1].startswith("s.yaml:8:36: q6.layers[1].strid: unknown key 'strid' "
+                                  "(did you mean 'stride'?)")
 
 
 def test_pool_padding_more_than_half_kernel():

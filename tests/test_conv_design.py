@@ -47,8 +47,9 @@ def test_reference_answers(solved):
     assert p["3(b)"]["answer"] == {"k": 3, "s": 2, "p": 2, "d": 2}
 
 
-def brute_force(i, o, given, non_overlapping=False):
-    """Every configuration within the default bounds, by trying all small values."""
+def brute_force(i, o, given, non_overlapping=False, pool=False):
+    """Every configuration within the default bounds, by trying all small values (a pool's
+    padding at most half its kernel, PyTorch's rule)."""
     found = []
     for k in range(1, i + 1):
         for d in range(1, i + 1):
@@ -60,7 +61,7 @@ def brute_force(i, o, given, non_overlapping=False):
                     cfg = {"k": k, "s": s, "p": p, "d": d}
                     if any(cfg[n] != v for n, v in given.items()):
                         continue
-                    if non_overlapping and s != k:
+                    if non_overlapping and s < span or pool and p > k // 2:
                         continue
                     windows = len(range(0, i + 2 * p - span + 1, s))  # window starts
                     if windows == o:
@@ -74,7 +75,8 @@ def test_every_configuration_is_found(solved):
         if raw["output"] is None:
             continue
         given = {k: v for k, v in raw["given"].items() if v is not None}
-        expected = brute_force(raw["input"][1], raw["output"][1], given, raw["non_overlapping"])
+        expected = brute_force(raw["input"][1], raw["output"][1], given, raw["non_overlapping"],
+                               raw["layer"] == "pool")
         assert sorted(answer["solutions"], key=key) == expected, raw["label"]
 
 
@@ -138,12 +140,12 @@ def test_bad_parts():
             parts:
               - {input: [3, 64, 32], output: [64, 32, 32]}
               - {input: [3, 64, 64], given: {s: 2}}
-              - {input: [3, 64, 64], non_overlapping: true, given: {k: 2, s: 3}, output: [3, 32, 32]}
+              - {input: [3, 64, 64], non_overlapping: true, given: {k: 3, s: 2}, output: [3, 32, 32]}
     """)
     assert problems == [
         "s.yaml:6:17: q.parts[0].input: only square shapes are supported, got 64×32",
         "s.yaml:7:37: q.parts[1].given: without `output`, give at least the kernel k",
         "s.yaml:7:9: q.parts[1]: a conv part without `output` needs `filters`",
-        "s.yaml:8:47: q.parts[2].non_overlapping: non-overlapping windows need s = k, "
-        "but given k = 2, s = 3",
+        "s.yaml:8:47: q.parts[2].non_overlapping: non-overlapping windows need "
+        "s ≥ d(k − 1) + 1 = 3, but given k = 3, s = 2, d = 1",
     ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import VerificationError
-from ..numeric.conv import conv_output_size, count_windows, effective_kernel
+from ..numeric.conv import count_windows
+from ..numeric.layers import effective_kernel, layer_problem, output_size
 from ..schema import INVALID, Bool, Choice, Field, Int, ListOf, NumberOrPair, Record, Tuple, pair
 from .base import Check, Solution
 
@@ -72,24 +73,25 @@ def shown_lines(params: dict) -> int:
 
 
 def check(params, loc, ctx) -> None:
-    """Every layer must fit its (padded) input; pooling padding at most half the kernel."""
+    """Every layer must be one PyTorch accepts (numeric.layers); counts exact in float64."""
     c, h, w = params["input"]
+    if w <= 4 and c >= 16 and h >= 16:  # [224, 224, 3]: an image written channels-last
+        ctx.warn(loc.key("input"), f"[{c}, {h}, {w}] is read as [C, H, W] ({c} channels of "
+                 f"{h}×{w}); for a {c}×{h} image with {w} channel{'s' * (w > 1)} write "
+                 f"[{w}, {c}, {h}]")
     for n, layer in enumerate(params["layers"]):
         where = loc.key("layers").index(n)
         ceil = layer.get("ceil_mode", False)
         sizes = []
         for axis, i, g in zip(("height", "width"), (h, w), _dims(layer)):
-            if layer["type"] != "conv" and g["p"] > g["k"] // 2:
-                ctx.error(where.key("padding"), f"pooling padding {g['p']} is more than half the "
-                          f"kernel {g['k']} (PyTorch refuses it)")
+            problem = layer_problem(layer["type"], i, g["k"], g["s"], g["p"], g["d"], ceil, axis)
+            if problem:
+                field, reason = problem
+                if field is None:
+                    reason = f"layer {n + 1} ({layer['type']}) is impossible: {reason}"
+                ctx.error(where.key(field) if field else where, reason)
                 return
-            span = effective_kernel(g["k"], g["d"])
-            if span > i + 2 * g["p"]:
-                ctx.error(where, f"layer {n + 1} ({layer['type']}) is impossible: its {axis} "
-                          f"window of {span} is larger than the padded input of "
-                          f"{i + 2 * g['p']} ({i} + 2·{g['p']})")
-                return
-            sizes.append(conv_output_size(i, g["k"], g["s"], g["p"], g["d"], ceil))
+            sizes.append(output_size(i, g["k"], g["s"], g["p"], g["d"], ceil))
         if layer["type"] == "conv":
             k_h, k_w = pair(layer["kernel"])
             for what, count in (("weights", c * k_h * k_w * layer["filters"]),
@@ -112,7 +114,7 @@ def solve(params: dict) -> Solution:
         for axis, i, g in zip(("height", "width"), shape[1:], _dims(layer)):
             span = effective_kernel(g["k"], g["d"])
             numerator = i + 2 * g["p"] - span
-            out = conv_output_size(i, g["k"], g["s"], g["p"], g["d"], ceil)
+            out = output_size(i, g["k"], g["s"], g["p"], g["d"], ceil)
             rounded = (-(-numerator // g["s"]) if ceil else numerator // g["s"]) + 1
             dims.append({**g, "i": i, "axis": axis, "span": span, "numerator": numerator,
                          "exact": numerator % g["s"] == 0, "out": out, "ceil": ceil,
@@ -163,3 +165,10 @@ def verify(params: dict, solution: Solution) -> list[Check]:
                   "closed-form size = the window starts counted over the padded input"),
             Check("parameter counts", r"$C_\text{in} k_h k_w \cdot \text{filters}$ = the size of "
                   r"a weight array of shape $(\text{filters}, C_\text{in}, k_h, k_w)$")]
+
+
+def part_labels(params: dict) -> list[str]:
+    """(a) the output's dimensionality, (b) the parameter count: those asked."""
+    from .base import lettered
+
+    return lettered(len(params.get("ask") or (None,) * 2))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..errors import VerificationError
-from ..numeric.conv import conv_output_size, count_windows, effective_kernel
+from ..numeric.conv import count_windows
+from ..numeric.layers import effective_kernel, layer_problem, max_padding, output_size
 from ..schema import Bool, Choice, Field, Int, ListOf, Record, Str, Tuple
 from .base import Check, Solution
 
@@ -33,6 +34,7 @@ FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True)}
 
 RULES = [  # text with $math$, shown in the documents
     r"padding at most half the effective kernel: $p \le \lfloor k'/2 \rfloor$",
+    r"pooling padding at most half the kernel, $p \le \lfloor k/2 \rfloor$ (PyTorch's rule)",
     r"stride at most the effective kernel ($s \le k'$), so no input row is skipped",
     r"a dilated kernel is at least 2 wide ($d > 1$ needs $k \ge 2$)",
     r"the effective kernel is no wider than the input ($k' \le i$)",
@@ -51,7 +53,7 @@ def shown_lines(params: dict) -> int:
 
 
 def check(params, loc, ctx) -> None:
-    """Square windows only: the height and width of input and output must match."""
+    """Square windows only; a layer to compute must be one PyTorch accepts (numeric.layers)."""
     for n, part in enumerate(params["parts"]):
         where = loc.key("parts").index(n)
         if part["output"] is None:
@@ -59,25 +61,45 @@ def check(params, loc, ctx) -> None:
                 ctx.error(where.key("given"), "without `output`, give at least the kernel k")
             if part["layer"] == "conv" and part["filters"] is None:
                 ctx.error(where, "a conv part without `output` needs `filters`")
-            g = {"s": 1, "p": 0, "d": 1} | {k: v for k, v in part["given"].items() if v is not None}
-            if g.get("k") and effective_kernel(g["k"], g["d"]) > part["input"][1] + 2 * g["p"]:
-                ctx.error(where.key("given"), "the kernel is larger than the padded input")
+            g = computed_given(part)
+            problem = g["k"] and layer_problem(rules_layer(part), part["input"][1], g["k"],
+                                               g["s"], g["p"], g["d"])
+            if problem:
+                field, reason = problem
+                reason = reason if field else f"the layer is impossible: {reason}"
+                at = where.key("given")
+                given_here = field and part["given"].get(field[0]) is not None
+                ctx.error(at.key(field[0]) if given_here else at, reason)
         for key in ("input", "output"):
             shape = part[key]
             if shape is not None and shape[1] != shape[2]:
                 ctx.error(where.key(key),
                           f"only square shapes are supported, got {shape[1]}×{shape[2]}")
-        if part["non_overlapping"] and {"k", "s"} <= set(k for k, v in part["given"].items()
-                                                          if v is not None):
-            g = part["given"]
-            if g["k"] != g["s"]:
+        g = {k: v for k, v in part["given"].items() if v is not None}
+        if part["non_overlapping"] and {"k", "s"} <= set(g):
+            span = effective_kernel(g["k"], g.get("d", 1))
+            if g["s"] < span:
                 ctx.error(where.key("non_overlapping"),
-                          "non-overlapping windows need s = k, "
-                          f"but given k = {g['k']}, s = {g['s']}")
+                          f"non-overlapping windows need s ≥ d(k − 1) + 1 = {span}, "
+                          f"but given k = {g['k']}, s = {g['s']}, d = {g.get('d', 1)}")
         if part["output"] is not None and not ctx.problems:
             problem = _search_problem(part)
             if problem:
                 ctx.error(where, problem)
+
+
+def rules_layer(part: dict) -> str:
+    """The layer type whose PyTorch rules a part follows: a pool part is nn.MaxPool2d."""
+    return "maxpool" if part.get("layer") == "pool" else "conv"  # conv: the field's default
+
+
+def computed_given(part: dict) -> dict:
+    """k, s, p, d of a part without `output`: the given values, else s = k for a pool (as
+    PyTorch's default), s = 1 for a conv, p = 0, d = 1."""
+    g = {"k": None, "s": None, "p": 0, "d": 1} | {k: v for k, v in part["given"].items()
+                                                  if v is not None}
+    g["s"] = g["s"] or (g["k"] if part["layer"] == "pool" else 1)
+    return g
 
 
 def _kernels(i: int, part: dict):
@@ -134,16 +156,18 @@ def _candidates(i: int, o: int, part: dict):
         span = effective_kernel(k, d)
         p_max = bounds.get("max_padding")
         p_max = span // 2 if p_max is None else p_max
+        if max_padding(rules_layer(part), k) is not None:  # PyTorch's limit, whatever the bounds
+            p_max = min(p_max, max_padding(rules_layer(part), k))
         pads = range(given["p"], given["p"] + 1) if "p" in given else range(0, p_max + 1)
         if pads[-1] > p_max:
             continue
         s_max = bounds.get("max_stride") or span
-        if part["non_overlapping"]:
-            strides = range(k, k + 1)
-        elif "s" in given:
+        if "s" in given:
             strides = range(given["s"], given["s"] + 1)
-        else:
-            strides = range(1, s_max + 1)
+        else:  # non-overlapping windows: s >= k', up to the bound
+            strides = range(span if part["non_overlapping"] else 1, max(s_max, span) + 1)
+        if part["non_overlapping"] and strides.start < span:
+            continue
         for s, p in _stride_padding(i, o, span, pads, strides):
             if s <= s_max:
                 yield {"k": k, "s": s, "p": p, "d": d, "exact": (i + 2 * p - span) % s == 0}
@@ -190,11 +214,11 @@ def solve(params: dict) -> Solution:
         c, i, _ = part["input"]
         entry = {"label": label, "input": part["input"], "layer": part["layer"]}
         info = {**entry, "given": {k: v for k, v in part["given"].items() if v is not None},
-                "non_overlapping": part["non_overlapping"], "find": part["output"] is not None}
+                "non_overlapping": part["non_overlapping"], "find": part["output"] is not None,
+                "stride_is_span": part["bounds"].get("max_stride") is None}  # s ≤ k' by default
         if part["output"] is None:
-            g = {"k": 1, "s": None, "p": 0, "d": 1} | info["given"]
-            g["s"] = g["s"] or (g["k"] if part["layer"] == "pool" else 1)
-            o = conv_output_size(i, g["k"], g["s"], g["p"], g["d"])
+            g = computed_given(part)
+            o = output_size(i, g["k"], g["s"], g["p"], g["d"])
             channels = c if part["layer"] == "pool" else part["filters"]
             entry.update(output=[channels, o, o], answer=g, solutions=[g])
             info.update(weights=c * g["k"] ** 2 * channels if part["layer"] == "conv" else 0,
@@ -237,3 +261,9 @@ def verify(params: dict, solution: Solution) -> list[Check]:
             count += 1
     return [Check(f"{count} configurations in {len(solution.answers['parts'])} parts",
                   "each substituted back: windows counted on a padded array = the required output")]
+
+
+def part_labels(params: dict) -> list[str]:
+    """Each part's `label` (1(a), 1(b), ...), or (a), (b), ... where none is given."""
+    return [part["label"] or (f"({chr(97 + n)})" if n < 26 else str(n + 1))  # as in solve
+            for n, part in enumerate(params["parts"])]

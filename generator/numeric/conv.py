@@ -1,27 +1,11 @@
-"""Convolution arithmetic: 1-D convolution by direct summation and layer output sizes."""
+"""Convolution arithmetic: 1-D convolution by direct summation, and window counting (the
+independent check of the size rules in `layers`)."""
 
 from __future__ import annotations
 
 import math
 
-
-def effective_kernel(k: int, d: int) -> int:
-    """The span of a dilated kernel: d(k-1)+1."""
-    return d * (k - 1) + 1
-
-
-def conv_output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
-                     ceil_mode: bool = False) -> int:
-    """PyTorch's output size: floor((i+2p-d(k-1)-1)/s)+1 (ceil, less a window in padding)."""
-    span = i + 2 * p - effective_kernel(k, d)
-    if span < 0:
-        return 0
-    if not ceil_mode:
-        return span // s + 1
-    out = -(-span // s) + 1
-    if (out - 1) * s >= i + p:  # the last window would start in the right padding
-        out -= 1
-    return out
+from .layers import effective_kernel
 
 
 def count_windows(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
