@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 from . import FORMATS, __version__
@@ -155,11 +156,28 @@ def _print_out(text: str) -> None:
         raise AnswerkeyError(f"cannot write the answers to standard output: {reason}") from None
 
 
+def _located_warnings(default):
+    """A `showwarning` that prints a spec's located warning as it is (one line on stderr:
+    'path:line:col: field: warning: ...') and any other warning as `default` does."""
+    def show(message, category, *rest) -> None:
+        if getattr(category, "located", False):
+            print(message, file=sys.stderr)
+        else:
+            default(message, category, *rest)
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `answerkey` console script."""
     args = _parser().parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so temporary folders are removed and output stays intact.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with warnings.catch_warnings():
+        warnings.showwarning = _located_warnings(warnings.showwarning)
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         return run(args)
     except SpecError as exc:

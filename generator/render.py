@@ -148,6 +148,7 @@ class QuestionView:
     work: dict
     figures: list
     decimals: int
+    answer_space: str | None = None  # a checked length ('4cm'): blank space under each part
 
     def n(self, x) -> MathText:
         """A number rounded for display (LaTeX math, also valid inside MathML conversion)."""
@@ -176,7 +177,7 @@ def question_views(spec, results) -> list[QuestionView]:
     return [
         QuestionView(q.id, q.number, q.kind.NAME, q.title, q.points, q.points_label,
                      q.statement, q.params, r.solution.answers, r.solution.work,
-                     r.figure_names, q.decimals)
+                     r.figure_names, q.decimals, q.answer_space)
         for q, r in ((r.question, r) for r in results)
     ]
 
@@ -202,16 +203,17 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[tuple[str, int, in
     return tex, spans
 
 
-def render_html(spec, results) -> str:
-    """The key as one static HTML page with MathML."""
+def render_html(spec, results, key: bool = True) -> str:
+    """The key (key=True) or the handout as one static HTML page with MathML."""
     env = html_env()
     sections = []
     for view, result in zip(question_views(spec, results), results):
-        module = env.get_template(f"{view.kind}.html.j2").make_module({"key": True})
+        module = env.get_template(f"{view.kind}.html.j2").make_module({"key": key})
         statement = rich_html(view.statement) if view.statement else module.statement(view)
         sections.append(env.get_template("question.html.j2").render(
-            q=view, statement=Markup(statement), answer=Markup(module.answer(view)),
-            checks=result.checks))
+            q=view, key=key, statement=Markup(statement),
+            answer=Markup(module.answer(view)) if key else "", checks=result.checks))
     page = env.get_template("document.html.j2").render(
-        spec=spec, body=Markup("".join(sections)), results=results, version=__version__)
+        spec=spec, key=key, body=Markup("".join(sections)), results=results,
+        version=__version__)
     return html_math_pass(page)

@@ -42,11 +42,16 @@ class Ctx:
 
     marks: Marks
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # reported, but the spec builds
 
     def error(self, loc: Loc, message: str, at_key: bool = False) -> Any:
         """Record a problem at `loc`; returns INVALID so validators can `return ctx.error(...)`."""
         self.problems.append(Problem(self.marks.locate(loc.path, loc.name, at_key), message))
         return INVALID
+
+    def warn(self, loc: Loc, message: str) -> None:
+        """Record a warning at `loc`: printed as 'path:line:col: field: warning: ...', exit 0."""
+        self.warnings.append(Problem(self.marks.locate(loc.path, loc.name), f"warning: {message}"))
 
     def location(self, loc: Loc) -> Location:
         return self.marks.locate(loc.path, loc.name)
@@ -74,6 +79,12 @@ def did_you_mean(word: str, choices) -> str:
     """' (did you mean 'x'?)' when a close match exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown_key(key, valid) -> str:
+    """The message for a key not among `valid`: a close match, then every valid key."""
+    hint = did_you_mean(key, valid) if isinstance(key, str) else ""
+    return f"unknown key {show(key)}{hint}; valid keys here: {', '.join(map(str, valid))}"
 
 
 class Validator:
@@ -168,9 +179,10 @@ class Str(Validator):
 
 @dataclass
 class Identifier(Validator):
-    """A name: a letter, then letters, digits, '_' or '-'."""
+    """A name matching `pattern`; `rule` says the same in words, for the message."""
 
     pattern: str = r"[A-Za-z][A-Za-z0-9_]*"
+    rule: str = "a letter, then letters, digits or '_'"
     max_len: int = 32
     expects = "a name"
 
@@ -178,9 +190,8 @@ class Identifier(Validator):
         if not isinstance(value, str):
             return self.wrong_type(value, loc, ctx)
         if len(value) > self.max_len or not re.fullmatch(self.pattern, value):
-            return ctx.error(
-                loc, f"{show(value)} is not a valid name (a letter, then letters, digits or '_')"
-            )
+            return ctx.error(loc, f"{show(value)} is not a valid name ({self.rule}; at most "
+                                  f"{self.max_len} characters)")
         return value
 
 
@@ -200,6 +211,28 @@ class Choice(Validator):
 
 
 @dataclass
+class TexLength(Validator):
+    """A length for LaTeX and CSS alike: a positive number and a unit ('4cm', '1.5in')."""
+
+    max_cm: float = 25.0  # more than a page's text height is never meant
+    expects = "a length such as 4cm (a number, then cm, mm, in, pt or em)"
+    CM_PER_UNIT = {"cm": 1.0, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72.27, "em": 0.39}
+
+    def check(self, value, loc, ctx):
+        match = re.fullmatch(r"(\d{1,3}(?:\.\d{1,3})?)(cm|mm|in|pt|em)", value.strip()) \
+            if isinstance(value, str) else None
+        if match is None:
+            return self.wrong_type(value, loc, ctx)
+        number, unit = float(match[1]), match[2]
+        if number <= 0:
+            return ctx.error(loc, f"must be more than zero, got {show(value)}")
+        if number * self.CM_PER_UNIT[unit] > self.max_cm:
+            return ctx.error(loc, f"{show(value)} is longer than a page (at most "
+                                  f"{self.max_cm:g}cm)")
+        return f"{number:g}{unit}"  # one spelling: 4.0cm and 4cm are the same length
+
+
+@dataclass
 class ListOf(Validator):
     """A list of items, with length bounds; `unique` forbids repeats."""
 
@@ -210,9 +243,14 @@ class ListOf(Validator):
 
     @property
     def expects(self) -> str:  # type: ignore[override]
+        if isinstance(self.item, Choice):
+            return "a list of " + ", ".join(str(o) for o in self.item.options)
         return f"a list of {self.item.expects.removeprefix('a ').removeprefix('an ')}s"
 
     def check(self, value, loc, ctx):
+        if isinstance(self.item, Choice) and isinstance(value, str) and self.min_len <= 1:
+            item = self.item(value, loc, ctx)  # `modes: full` means [full]
+            return INVALID if item is INVALID else [item]
         if not isinstance(value, list):
             return self.wrong_type(value, loc, ctx)
         if len(value) < self.min_len:
@@ -314,8 +352,7 @@ class Record(Validator):
         out: dict = {}
         for key in value:
             if key not in self.fields:
-                ctx.error(loc.key(key), f"unknown key '{key}'{did_you_mean(key, self.fields)}",
-                          at_key=True)
+                ctx.error(loc.key(key), unknown_key(key, self.fields), at_key=True)
         for name, spec in self.fields.items():
             if name in value:
                 out[name] = spec.validator(value[name], loc.key(name), ctx)

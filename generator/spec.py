@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +27,7 @@ from .schema import (
     Record,
     RichText,
     Str,
+    TexLength,
     Validator,
     did_you_mean,
     show,
@@ -45,12 +47,14 @@ TOP_FIELDS = {
 
 POINTS = Number(min=0, max=1000)
 QUESTION_FIELDS = {
-    "id": Field(Identifier(pattern=r"[A-Za-z][A-Za-z0-9_-]*"), required=True),
+    "id": Field(Identifier(pattern=r"[A-Za-z][A-Za-z0-9_-]*",
+                           rule="a letter, then letters, digits, '_' or '-'"), required=True),
     "kind": Field(Str(), required=True),
     "title": Field(Str(max_len=300, multiline=False)),
     "points": Field(OneOf(POINTS, ListOf(POINTS, max_len=26))),
     "statement": Field(RichText()),
     "decimals": Field(Int(0, 15)),
+    "answer_space": Field(TexLength(), doc="blank space under each part in the handout"),
     "constraints": Field(ListOf(Str(max_len=500, multiline=False), max_len=20), default=[]),
 }
 MAX_DRAWS = 100  # attempts to draw random values that satisfy a question's constraints
@@ -73,12 +77,27 @@ class Question:
     params: dict
     loc: Loc
     drawn: dict = field(default_factory=dict)  # values drawn from random specs, by field path
+    answer_space: str | None = None  # a TeX/CSS length left blank under each part (handout)
+
+    @property
+    def points_total(self) -> float:
+        """The question's points (0 when it has none)."""
+        return sum(self.points) if isinstance(self.points, list) else self.points or 0
 
     @property
     def points_label(self) -> str:
-        """'6' or '4-4-6', as in the assignment's headings."""
-        pts = self.points if isinstance(self.points, list) else [self.points]
-        return "-".join(f"{p:g}" for p in pts) if self.points is not None else ""
+        """'6 points' or '14 points: 4 + 4 + 6', as in the headings ('' without points)."""
+        if self.points is None:
+            return ""
+        total = points_text(self.points_total)
+        if isinstance(self.points, list) and len(self.points) > 1:
+            return f"{total}: {' + '.join(f'{p:g}' for p in self.points)}"
+        return total
+
+
+def points_text(points: float) -> str:
+    """'1 point', '2.5 points'."""
+    return f"{points:g} point" + ("" if points == 1 else "s")
 
 
 @dataclass
@@ -99,6 +118,22 @@ class Spec:
     student: str | None = None  # a roster id: the random values depend on it alone
     source_hash: str = ""  # SHA-256 of the spec file's bytes
     overrides: tuple = ()
+    student_name: str | None = None  # printed on a roster variant's handout
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def points_label(self) -> str:
+        """'60 points', the assignment's total ('' when no question has points)."""
+        if all(q.points is None for q in self.questions):
+            return ""
+        return points_text(sum(q.points_total for q in self.questions))
+
+    @property
+    def sheet_id(self) -> str | None:
+        """What a variant's pages print in their header: the student id, or the variant."""
+        if self.student is not None:
+            return self.student
+        return None if self.variant is None else f"variant {self.variant}"
 
     @property
     def draw_key(self) -> str:
@@ -115,8 +150,14 @@ def draw_key(variant: int | None, student: str | None) -> str:
     return f"student={student}" if student is not None else str(variant or 0)
 
 
+class SpecWarning(UserWarning):
+    """A located warning about a spec that still builds (the CLI prints it as it is)."""
+
+    located = True
+
+
 def load_spec(path: str | Path, overrides=(), variant: int | None = None,
-              student: str | None = None) -> Spec:
+              student: str | None = None, student_name: str | None = None) -> Spec:
     """Read and validate one spec file; raises SpecError listing every problem."""
     source = str(path)
     raw = read_spec_bytes(source)
@@ -125,7 +166,9 @@ def load_spec(path: str | Path, overrides=(), variant: int | None = None,
     except UnicodeDecodeError as exc:
         msg = f"the file is not UTF-8 text (byte {exc.start})"
         raise SpecError([Problem(Location(source), msg)]) from None
-    return parse_spec(text, source, overrides, variant, student)  # hashes the same bytes
+    spec = parse_spec(text, source, overrides, variant, student)  # hashes the same bytes
+    spec.student_name = student_name
+    return spec
 
 
 def read_spec_bytes(source: str) -> bytes:
@@ -155,8 +198,11 @@ def parse_spec(text: str, source: str, overrides=(), variant: int | None = None,
     if ctx.problems:
         raise SpecError(ctx.problems)
     spec = _validate(data, marks, ctx, variant, student)
+    for warning in ctx.warnings:
+        warnings.warn(SpecWarning(str(warning)), stacklevel=2)
     if ctx.problems:
         raise SpecError(ctx.problems)
+    spec.warnings = ctx.warnings
     spec.source_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     spec.overrides = tuple(overrides)
     return spec
@@ -235,8 +281,8 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
             ctx.error(loc, "missing required key 'kind'")
         else:
             hint = did_you_mean(kind_name, KINDS) if isinstance(kind_name, str) else ""
-            ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint} "
-                      "(`answerkey kinds` lists them)")
+            ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint}; the kinds are "
+                      f"{', '.join(sorted(KINDS))} (`answerkey kinds` describes them)")
         return None
     fields = QUESTION_FIELDS | kind.FIELDS
     qid_for_draw = qid if isinstance(qid, str) else str(i)
@@ -254,6 +300,7 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
         if failed is None:
             kind.check(params, loc, scratch)
             if not scratch.problems:
+                ctx.warnings.extend(scratch.warnings)
                 break
             if not drawn:  # fixed values: the problem is the spec's own
                 ctx.problems.extend(scratch.problems)
@@ -271,9 +318,47 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
             ctx.error(loc.key("constraints"), f"no draw in {MAX_DRAWS} satisfied constraint "
                       f"'{failed}'; widen the random ranges or relax the constraint")
         return None
+    if not _points_match(values["points"], kind.part_labels(params), loc, ctx):
+        return None
     return Question(values["id"], i + 1, kind, values["title"], values["points"],
                     values["statement"], values["decimals"] if values["decimals"] is not None
-                    else decimals, params, loc, drawn)
+                    else decimals, params, loc, drawn, values["answer_space"])
+
+
+def _points_match(points, labels: list[str], loc: Loc, ctx: Ctx) -> bool:
+    """A list of points has one entry per part (or per numbered group of parts: 1(a), 1(b),
+    2(a) are the groups 1 and 2); else a problem on `points` naming the parts."""
+    if not isinstance(points, list) or len(points) == len(labels):
+        return True
+    groups = part_groups(labels)
+    if groups and len(points) == len(groups):
+        return True
+    entries = f"has {len(points)} entr{'y' if len(points) == 1 else 'ies'}"
+    if len(labels) == 1:
+        message = (f"{entries}, but the question has one part: give one number "
+                   f"(points: {points_text(sum(points)).split()[0]})")
+    else:
+        message = (f"{entries}, but the question has {len(labels)} parts: "
+                   f"{', '.join(labels)}")
+        if groups:
+            message += f" (or {len(groups)} groups: {', '.join(groups)})"
+        message += "; give one number per part, or one number for the whole question"
+    ctx.error(loc.key("points"), message)
+    return False
+
+
+_GROUPED = re.compile(r"\s*(\w+)\s*\(\s*\w+\s*\)\s*")
+
+
+def part_groups(labels: list[str]) -> list[str]:
+    """The numbered groups of labels like 1(a), 1(b), 2(a): ['1', '2'] ([] when the labels
+    are not all of that form, each group's parts side by side, or there is no grouping)."""
+    heads = [m[1] if (m := _GROUPED.fullmatch(label)) else None for label in labels]
+    if None in heads:
+        return []
+    groups = list(dict.fromkeys(heads))
+    runs = [h for n, h in enumerate(heads) if n == 0 or heads[n - 1] != h]
+    return groups if len(runs) == len(groups) < len(labels) else []
 
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

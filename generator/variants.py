@@ -36,6 +36,7 @@ class Task:
     formats: tuple
     force: bool
     latex_jobs: int
+    student_name: str | None = None  # printed on the handout; the values depend on the id only
 
 
 def build_variant(task: Task) -> dict:
@@ -45,7 +46,8 @@ def build_variant(task: Task) -> dict:
 
     try:
         with Busy():
-            spec = load_spec(task.spec, task.overrides, task.index, task.student)
+            spec = load_spec(task.spec, task.overrides, task.index, task.student,
+                             task.student_name)
             row = manifest_row(spec, task)
             outcome = build_specs([spec], [Path(task.target)], task.formats, task.force,
                                   task.latex_jobs, lock=False, record_extra={"variant": row})[0]
@@ -101,7 +103,7 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
     outdir.check_stems([spec])
     overrides = tuple(overrides) + ((f"seed={seed}",) if seed is not None else ())
     load_spec(spec, overrides)  # every problem of the spec itself, before any work starts
-    students = [s.id for s in read_roster(roster)] if roster else None
+    students = read_roster(roster) if roster else None
     count = len(students) if students else count
     root = outdir.output_root(out_root)
     jobs = job_limit(jobs or os.cpu_count() or 1, log=lambda m: print(m, file=sys.stderr))
@@ -127,9 +129,10 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
     # -j bounds all concurrency, LaTeX's and the figures' too: variants run side by side, and
     # only when there are fewer variants than jobs does each get more than one process.
     inner = max(1, jobs // max(1, count))
-    tasks = [Task(spec, overrides, k, students[k] if students else None,
-                  str(folder / (students[k] if students else f"{k:0{width}d}")), tuple(formats),
-                  force, inner) for k in range(count)]
+    tasks = [Task(spec, overrides, k, students[k].id if students else None,
+                  str(folder / (students[k].id if students else f"{k:0{width}d}")),
+                  tuple(formats), force, inner, students[k].name if students else None)
+             for k in range(count)]
     started = time.monotonic()
     results: list[dict] = []
     complete = False

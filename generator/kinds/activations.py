@@ -202,3 +202,10 @@ def verify(params: dict, solution: Solution) -> list[Check]:
                         "numpy's heaviside (with $H(0) = 1/2$) at 405 points including $0$; the "
                         "integral by the trapezoidal rule", "all equal $\\max\\{0, x\\}$"))
     return checks
+
+
+def part_labels(params: dict) -> list[str]:
+    """(a) the derivative, (b) the definitions through H, (c) the sigmoid limit: those asked."""
+    from .base import lettered
+
+    return lettered(len(params.get("parts") or (None,) * 3))

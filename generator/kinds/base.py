@@ -53,3 +53,13 @@ class Kind(Protocol):
     def solve(self, params: dict) -> Solution: ...
 
     def verify(self, params: dict, solution: Solution) -> list[Check]: ...
+
+    def part_labels(self, params: dict) -> list[str]:
+        """The visible labels of the parts asked, in order (['(a)', '(b)']; [''] for a
+        question without parts): `points` lists one number per part."""
+        ...
+
+
+def lettered(count: int) -> list[str]:
+    """'(a)', '(b)', ... for `count` parts (past (z): (27), (28), ...)."""
+    return [f"({chr(97 + n)})" if n < 26 else f"({n + 1})" for n in range(count)]

@@ -95,3 +95,8 @@ def verify(params: dict, solution: Solution) -> list[Check]:
         checks.append(Check(f"{mode} ({len(mine)} values)", "direct summation = numpy.convolve",
                             f"largest difference {gap:.1e}"))
     return checks
+
+
+def part_labels(params: dict) -> list[str]:
+    """One part, the question itself (no visible label)."""
+    return [""]

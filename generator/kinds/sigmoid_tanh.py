@@ -190,3 +190,8 @@ def verify(params: dict, solution: Solution) -> list[Check]:
               "einsum, $\\sigma$ through log-add-exp, $\\Theta'$ from the entry-by-entry check",
               f"largest difference {gap:.1e}"),
     ]
+
+
+def part_labels(params: dict) -> list[str]:
+    """One part, the question itself (no visible label)."""
+    return [""]

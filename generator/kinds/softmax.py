@@ -194,3 +194,10 @@ def verify(params: dict, solution: Solution) -> list[Check]:
         Check("2-class and $K - 1$ parameter forms",
               "$[\\sigma(z), 1 - \\sigma(z)]$ and $S([0, y])$ = the pairwise form of $S$", "agree"),
     ]
+
+
+def part_labels(params: dict) -> list[str]:
+    """(a) translation, (b) scaling, (c) two classes, (d) K - 1 parameters: those asked."""
+    from .base import lettered
+
+    return lettered(len(params.get("parts") or (None,) * 4))

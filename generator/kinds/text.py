@@ -30,3 +30,8 @@ def solve(params: dict) -> Solution:
 def verify(params: dict, solution: Solution) -> list[Check]:
     """Hand-written answers cannot be recomputed; the appendix says so."""
     return [Check("hand-written solution", "not machine-checked (math vocabulary checked)")]
+
+
+def part_labels(params: dict) -> list[str]:
+    """One part, the question itself (no visible label)."""
+    return [""]
