@@ -58,31 +58,53 @@ _ENV = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
 
 def check_user_math(math: str) -> str | None:
     """None when `math` uses only allowed macros and environments and typesets both in
-    pdflatex and as MathML, else what is wrong."""
+    pdflatex and as MathML, else the first thing that is wrong."""
+    problems = math_problems(math)
+    return problems[0] if problems else None
+
+
+def math_problems(math: str) -> list[str]:
+    """Everything wrong with the words of `math` (each disallowed macro or environment once),
+    or else the first structural problem, which makes the rest unreadable."""
+    problems = []
     if "^^" in math:
-        return "'^^' is not allowed in math"
+        problems.append("'^^' is not allowed in math")
     if re.search(r"(?<!\\)[#%]", math):
-        return "unescaped '#' or '%' is not allowed in math"
+        problems.append("unescaped '#' or '%' is not allowed in math")
     for name in _MACRO.findall(math):
         if len(name) == 1 and not name.isalpha():
-            if name not in ALLOWED_SYMBOLS:
-                return f"'\\{name}' is not allowed in math"
-        elif name not in ALLOWED_MACROS:
-            return f"unknown or disallowed macro '\\{name}' in math"
+            problem = None if name in ALLOWED_SYMBOLS else f"'\\{name}' is not allowed in math"
+        else:
+            problem = (None if name in ALLOWED_MACROS
+                       else f"unknown or disallowed macro '\\{name}' in math")
+        if problem and problem not in problems:
+            problems.append(problem)
     for env in _ENV.findall(math):
-        if env.strip() not in ENVIRONMENT_COLUMNS:
-            return f"environment '{env}' is not allowed in math"
+        problem = f"environment '{env}' is not allowed in math"
+        if env.strip() not in ENVIRONMENT_COLUMNS and problem not in problems:
+            problems.append(problem)
+    if problems:
+        return problems
     try:
         check_structure(math)
         to_mathml(math_source(math, for_latex=False))
     except (MathProblem, MathMLError) as exc:
-        return str(exc)
-    return None
+        return [str(exc)]
+    return []
 
 
 # Allowed macros one side lacks, spelled out for it.
 _SPELLING = {True: {"argmax": r"\operatorname*{arg\,max}", "argmin": r"\operatorname*{arg\,min}"},
-             False: {"arg": r"\operatorname{arg}"}}
+             False: {"arg": r"\operatorname{arg}", "lVert": r"\Vert", "rVert": r"\Vert",
+                     "lvert": r"\vert", "rvert": r"\vert"}}
+# The converter reads `aligned` and `gathered` as one row with '&' in it: the page gets the
+# same layout as an array (aligned: columns alternately right and left).
+_ALIGNED = re.compile(r"\\(begin|end)\s*\{\s*(aligned|gathered)\s*\}")
+_AS_ARRAY = {"aligned": "{" + "rl" * 5 + "}", "gathered": "{c}"}
+
+
+def _as_array(m: re.Match) -> str:
+    return r"\begin{array}" + _AS_ARRAY[m.group(2)] if m.group(1) == "begin" else r"\end{array}"
 
 
 def math_source(math: str, for_latex: bool) -> str:
@@ -91,7 +113,7 @@ def math_source(math: str, for_latex: bool) -> str:
     math = "".join(UNICODE_MATH[ch] + " " if ch in UNICODE_MATH and len(UNICODE_MATH[ch]) > 1
                    else UNICODE_MATH.get(ch, ch) for ch in math)
     math = _MACRO.sub(lambda m: _SPELLING[for_latex].get(m.group(1), m.group(0)), math)
-    return _TEXT_ARGUMENT.sub(_literal_text, math) if for_latex else math
+    return _TEXT_ARGUMENT.sub(_literal_text, math) if for_latex else _ALIGNED.sub(_as_array, math)
 
 
 # \text{} holds plain text (checked); in the PDF it must read as on the page, so the T1
@@ -103,33 +125,3 @@ def _literal_text(m: re.Match) -> str:
     if m.group(1) is None:  # another macro, read whole so that \\text is not taken for \text
         return m.group(0)
     return r"\text{" + re.sub(r"([-,<>`'!?])(?=[-,<>`'])", r"\1{}", m.group(1)) + "}"
-
-
-_RICH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
-
-
-def split_rich(text: str) -> list[tuple[str, str]]:
-    """'a $x$ b $$y$$' -> [('text','a '), ('inline','x'), ('text',' b '), ('display','y')]."""
-    parts, pos = [], 0
-    for m in _RICH.finditer(text):
-        if m.start() > pos:
-            parts.append(("text", text[pos : m.start()].replace("\\$", "$")))
-        parts.append(("display", m.group(1)) if m.group(1) is not None else ("inline", m.group(2)))
-        pos = m.end()
-    if pos < len(text):
-        parts.append(("text", text[pos:].replace("\\$", "$")))
-    return parts
-
-
-def rich_problems(text: str) -> list[str]:
-    """What is wrong with a user text with $inline$ and $$display$$ math (empty: nothing)."""
-    out = []
-    if re.search(r"(?<!\\)\$", _RICH.sub("", text)):
-        out.append("a '$' without its closing '$' (write \\$ for a dollar sign)")
-    for kind, body in split_rich(text):
-        if kind == "text":
-            continue
-        problem = check_user_math(body) if body.strip() else "empty math"
-        if problem:
-            out.append(problem)
-    return out

@@ -19,29 +19,44 @@ notin ni forall exists neg land lor cup cap setminus emptyset varnothing mid par
 to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto implies iff
 uparrow downarrow Uparrow Downarrow longrightarrow
 left right big Big bigg Bigg langle rangle lfloor rfloor lceil rceil lbrace rbrace vert Vert
+lvert rvert lVert rVert
 hat bar tilde dot ddot vec overline underline widehat widetilde
-mathbf mathrm mathit mathcal mathbb mathsf boldsymbol text operatorname
+mathbf mathrm mathit mathcal mathbb mathsf mathfrak mathtt boldsymbol text operatorname
 ldots cdots vdots ddots dots quad qquad
-begin end top intercal prime ell hbar Re Im aleph
+begin end top bot intercal prime ell hbar Re Im aleph
+underbrace overbrace overrightarrow overleftarrow xrightarrow xleftarrow boxed phantom
+binom dbinom tbinom overset underset stackrel
+wedge vee succ prec succeq preceq triangleq colon hookrightarrow lesssim gtrsim vdash models
+bigoplus bigotimes coprod iint dagger nexists therefore because smallsetminus backslash angle
+displaystyle textstyle bmod gcd deg
 """.split())
 ALLOWED_SYMBOLS = frozenset(",;:! {}|%_&#$\\")  # control symbols such as \, \{ \% \\
-# The most columns each environment takes (amsmath's MaxMatrixCols is 10; cases has two).
+# The most columns each environment takes (amsmath's MaxMatrixCols is 10; cases has two);
+# `array` takes as many as its column spec names (l, c or r, with | between), at most 10.
 ENVIRONMENT_COLUMNS = {**dict.fromkeys("matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix".split(),
-                                       10), "cases": 2}
-ARITY = {**dict.fromkeys("frac dfrac tfrac".split(), 2),
+                                       10), "cases": 2, "aligned": 10, "gathered": 1,
+                       "array": 10}
+ARRAY_COLUMN_LETTERS = frozenset("lcr")
+ARITY = {**dict.fromkeys("frac dfrac tfrac binom dbinom tbinom overset underset stackrel".split(),
+                         2),
          **dict.fromkeys("""sqrt hat bar tilde dot ddot vec overline underline widehat widetilde
-                            mathbf mathrm mathit mathcal mathbb mathsf boldsymbol""".split(), 1)}
+                            mathbf mathrm mathit mathcal mathbb mathsf mathfrak mathtt boldsymbol
+                            underbrace overbrace overrightarrow overleftarrow xrightarrow
+                            xleftarrow boxed phantom""".split(), 1)}
+# Macros with an optional [argument] before their braced ones: \sqrt[3]{x}, \xrightarrow[g]{f}.
+OPTIONAL_ARGUMENT = frozenset("sqrt xrightarrow xleftarrow".split())
 # Macros that may stand as an argument without braces (x^\alpha, \hat\theta): single symbols.
 # Others expand to several tokens (\sum, \dots, \neq), which pdflatex then misreads.
 SYMBOL_ARGUMENTS = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta
 iota kappa lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
 Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega infty partial nabla ell hbar aleph
-prime top emptyset varnothing Re Im ast star circ bullet cdot times pm mp div leq geq le ge
-approx equiv sim in to rightarrow leftarrow""".split())
+prime top bot emptyset varnothing Re Im ast star circ bullet cdot times pm mp div leq geq le
+ge approx equiv sim in to rightarrow leftarrow""".split())
 DELIMITED = frozenset("left right big Big bigg Bigg".split())  # each takes one delimiter
 DELIMITERS = frozenset([*"()[]<>|/.", "\\{", "\\}", "\\|", *(
     "\\" + name for name in """langle rangle lfloor rfloor lceil rceil lbrace rbrace vert Vert
-                               uparrow downarrow Uparrow Downarrow""".split())])
+                               lvert rvert lVert rVert uparrow downarrow Uparrow
+                               Downarrow""".split())])
 
 _GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
           "rho varsigma sigma tau upsilon phi chi psi omega").split()

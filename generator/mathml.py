@@ -4,9 +4,12 @@ through an allow-list of elements and attributes with every text escaped."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from xml.etree.ElementTree import Element
 
 from latex2mathml.converter import convert_to_element
+
+from .errors import BuildError
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 ELEMENTS = frozenset("""
@@ -19,7 +22,7 @@ movablelimits symmetric minsize maxsize lspace rspace width height depth voffset
 linethickness notation displaystyle scriptlevel columnalign columnlines columnspacing rowalign
 rowlines rowspacing frame framespacing equalrows equalcolumns
 """.split())
-_ATTRIBUTE_VALUE = re.compile(r"[-A-Za-z0-9. ]*")
+_ATTRIBUTE_VALUE = re.compile(r"[-+A-Za-z0-9. ]*")  # +0.833em: \\xrightarrow's widths
 # latex2mathml writes symbols into its tree as character references ("&#x02212;") and relies
 # on unescaping its whole output afterwards, which also unescapes the user's `<` and `&`.
 # Here only well-formed numeric references pass as references; every other `&`, `<`, `>` is
@@ -41,6 +44,22 @@ def to_mathml(tex: str, display: bool = False) -> str:
     except Exception as exc:  # the converter raises many types (even StopIteration) on bad input
         raise MathMLError(_describe(exc)) from None
     return _serialise(tree)
+
+
+@cache
+def page_mathml(tex: str, display: bool = False) -> str:
+    """Checked LaTeX math -> MathML for the page; math it cannot convert is a build error."""
+    try:
+        result = to_mathml(tex, display)
+    except MathMLError as exc:
+        raise BuildError(f"cannot convert math to MathML: {exc}, in: {tex}") from None
+    return _UNARY_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', result)
+
+
+# A minus right after an operator or an opening delimiter is a sign, not a subtraction: the
+# converter leaves it infix, which browsers space like a binary operator ("= − 0.5").
+_UNARY_MINUS = re.compile(r"(<mrow>|<mo(?: [^>]*)?>(?!&#x00029;|&#x0005D;|&#x0007C;|&#x0007D;)"
+                          r"[^<]*</mo>)<mo>&#x02212;</mo>")
 
 
 def _describe(exc: Exception) -> str:

@@ -10,10 +10,10 @@ import jinja2
 from markupsafe import Markup
 
 from . import TEMPLATES, __version__
-from .errors import BuildError
-from .escape import html_escape, latex_escape, math_source, split_rich
-from .mathml import MathMLError, to_mathml
+from .escape import html_escape, latex_escape
+from .mathml import page_mathml
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
+from .rich_writers import to_html, to_latex
 
 
 class Latex(str):
@@ -46,44 +46,19 @@ def _html_finalize(value):
 
 
 def rich_latex(text: str) -> Latex:
-    """User text with $math$: text escaped, math kept (already checked by RichText)."""
-    out = []
-    for kind, body in split_rich(text):
-        if kind == "text":
-            paragraphs = re.split(r"\n\s*\n", body)
-            out.append("\n\n".join(latex_escape(p) for p in paragraphs))
-        else:
-            body = math_source(body, for_latex=True)
-            out.append(f"${body}$" if kind == "inline" else f"\\[{body}\\]")
-    return Latex("".join(out))
+    """Checked user Markdown with $math$ as LaTeX: text escaped, math kept; a statement bound
+    to its question's values (placeholders.bind) gets them in place of its {names}."""
+    values = getattr(text, "values", None)
+    return Latex(to_latex(text, values, placeholders=values is not None))
 
 
 def rich_html(text: str) -> Markup:
-    """User text with $math$: text escaped, math converted to MathML."""
-    out = []
-    for kind, body in split_rich(text):
-        if kind == "text":
-            paragraphs = re.split(r"\n\s*\n", body)
-            out.append("</p><p>".join(str(html_escape(p)) for p in paragraphs))
-        else:
-            out.append(mathml(math_source(body, for_latex=False), display=kind == "display"))
-    return Markup("".join(out))
+    """Checked user Markdown with $math$ as HTML: text escaped, math converted to MathML."""
+    values = getattr(text, "values", None)
+    return Markup(to_html(text, values, placeholders=values is not None))
 
 
-@cache
-def mathml(tex: str, display: bool = False) -> str:
-    """LaTeX math -> MathML from an allow-list; math it cannot convert is a build error."""
-    try:
-        result = to_mathml(tex, display)
-    except MathMLError as exc:
-        raise BuildError(f"cannot convert math to MathML: {exc}, in: {tex}") from None
-    return _UNARY_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', result)
-
-
-# A minus right after an operator or an opening delimiter is a sign, not a subtraction: the
-# converter leaves it infix, which browsers space like a binary operator ("= − 0.5").
-_UNARY_MINUS = re.compile(r"(<mrow>|<mo(?: [^>]*)?>(?!&#x00029;|&#x0005D;|&#x0007C;|&#x0007D;)"
-                          r"[^<]*</mo>)<mo>&#x02212;</mo>")
+mathml = page_mathml  # the converter the page's math goes through
 
 
 _TEMPLATE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Location, Problem
-from .escape import rich_problems
 from .numbers import Given
+from .richtext import rich_problems
 from .yamlsource import Marks
 
 
@@ -395,11 +395,16 @@ def pair(value) -> tuple:
 
 @dataclass
 class RichText(Str):
-    """Text with $inline$ and $$display$$ math, restricted to the math vocabulary in escape.py."""
+    """Markdown with $inline$ and $$display$$ math from the allow-list (docs/text-and-math.md);
+    with `placeholders`, {name} names one of the question's values (placeholders.bind)."""
+
+    placeholders: bool = True
 
     def check(self, value, loc, ctx):
         value = super().check(value, loc, ctx)
         if value is INVALID:
             return INVALID
-        problems = rich_problems(value)
-        return ctx.error(loc, problems[0]) if problems else value
+        problems = rich_problems(value, self.placeholders)
+        for problem in problems:  # every one, each on its own line
+            ctx.error(loc, problem)
+        return INVALID if problems else value

@@ -7,9 +7,11 @@ import re
 
 from .math_vocabulary import (
     ARITY,
+    ARRAY_COLUMN_LETTERS,
     DELIMITED,
     DELIMITERS,
     ENVIRONMENT_COLUMNS,
+    OPTIONAL_ARGUMENT,
     SYMBOL_ARGUMENTS,
     UNICODE_MATH,
     is_text_char,
@@ -57,14 +59,15 @@ class _Reader:
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def nested(self, closer: str, env: str | None = None) -> None:
+    def nested(self, closer: str, env: str | None = None, most_columns: int = 1) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise MathProblem(f"math nested more than {MAX_NESTING} levels deep")
-        self.sequence(closer, env)
+        self.sequence(closer, env, most_columns)
         self.depth -= 1
 
-    def sequence(self, closer: str | None, env: str | None = None) -> None:
+    def sequence(self, closer: str | None, env: str | None = None,
+                 most_columns: int = 1) -> None:
         """Read items up to `closer` ('}', ']', '\\right', '\\end' or None: the end)."""
         sup = sub = after_prime = False  # the scripts of the atom just read
         columns = 1
@@ -109,9 +112,9 @@ class _Reader:
                     raise MathProblem(f"{what} outside a matrix or cases environment"
                                       + (" (write \\& for an ampersand)" if token == "&" else ""))
                 columns = columns + 1 if token == "&" else 1
-                if columns > ENVIRONMENT_COLUMNS[env]:
-                    raise MathProblem(f"more than {ENVIRONMENT_COLUMNS[env]} columns in "
-                                      f"'\\begin{{{env}}}'")
+                if columns > most_columns:
+                    what = "one column" if most_columns == 1 else f"{most_columns} columns"
+                    raise MathProblem(f"more than {what} in '\\begin{{{env}}}'")
                 continue
             self.atom(token)
 
@@ -127,7 +130,8 @@ class _Reader:
             env = self.environment_name("begin")
             if env not in ENVIRONMENT_COLUMNS:
                 raise MathProblem(f"environment '{env}' is not allowed in math")
-            self.nested("\\end", env)
+            most = self.column_spec() if env == "array" else ENVIRONMENT_COLUMNS[env]
+            self.nested("\\end", env, most)
         elif name in DELIMITED:
             self.delimiter(name)
         elif name == "text":
@@ -138,7 +142,7 @@ class _Reader:
             self.plain_argument(token, lambda ch: ch.isascii() and ch.isalnum(),
                                 "letters and digits")
         elif name in ARITY:
-            if name == "sqrt" and self.peek() == "[":
+            if name in OPTIONAL_ARGUMENT and self.peek() == "[":
                 self.pos += 1
                 self.nested("]")
             for _ in range(ARITY[name]):
@@ -171,6 +175,24 @@ class _Reader:
                 raise MathProblem(f"'{macro}{{...}}' takes {what} only, not '{token}'")
         raise MathProblem("unbalanced braces in math")
 
+    def column_spec(self) -> int:
+        """The columns of \\begin{array}{...}: l, c or r each, '|' between them allowed."""
+        if self.take() != "{":
+            raise MathProblem("'\\begin{array}' needs its columns in braces, e.g. {lcr}")
+        columns = 0
+        while (token := self.take()) != "}":
+            if token is None:
+                raise MathProblem("unbalanced braces in math")
+            for ch in token:
+                if ch not in ARRAY_COLUMN_LETTERS and ch != "|":
+                    raise MathProblem(f"the columns of '\\begin{{array}}' may be l, c, r and "
+                                      f"'|' only, not '{token}'")
+                columns += ch in ARRAY_COLUMN_LETTERS
+        if not 1 <= columns <= ENVIRONMENT_COLUMNS["array"]:
+            raise MathProblem(f"'\\begin{{array}}' needs 1 to {ENVIRONMENT_COLUMNS['array']} "
+                              f"columns, not {columns}")
+        return columns
+
     def delimiter(self, macro: str) -> None:
         token = self.take()
         if token not in DELIMITERS:
@@ -193,4 +215,5 @@ def _unclosed(closer: str, env: str | None) -> str:
         return f"'\\begin{{{env}}}' is never closed (no '\\end{{{env}}}')"
     if closer == "\\right":
         return "'\\left' without a matching '\\right'"
-    return "'\\sqrt[' without its closing ']'" if closer == "]" else "unbalanced braces in math"
+    return ("an optional argument '[' without its closing ']'" if closer == "]"
+            else "unbalanced braces in math")

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator import mathml
-from generator.escape import check_user_math, math_source
+from generator.escape import check_user_math, math_problems, math_source
 from generator.math_vocabulary import ALLOWED_MACROS, ARITY, DELIMITED, ENVIRONMENT_COLUMNS
 from generator.mathml import MathMLError, to_mathml
 from helpers import ROOT
@@ -30,7 +30,7 @@ REFUSED = {  # math -> the exact problem check reports
     r"\sqrt\,": "put the argument of '\\sqrt' in braces: \\sqrt{\\,...}",
     "x^'": "put the argument of '^' in braces: ^{'...}",
     r"\text": "'\\text' needs its argument in braces",
-    r"\sqrt[3": "'\\sqrt[' without its closing ']'",
+    r"\sqrt[3": "an optional argument '[' without its closing ']'",
     r"\left( x": "'\\left' without a matching '\\right'",
     r"{\left( x}": "'\\left' without a matching '\\right'",
     r"x \right)": "'\\right' without a matching '\\left'",
@@ -57,6 +57,16 @@ REFUSED = {  # math -> the exact problem check reports
     r"\operatorname{<b>}": "'\\operatorname{...}' takes letters and digits only, not '<'",
     r"\text{&#x3C;script>}": "unescaped '#' or '%' is not allowed in math",
     "{" * 51 + "x" + "}" * 51: "math nested more than 50 levels deep",
+    r"\begin{array}{p{2cm}} a \end{array}":
+        "the columns of '\\begin{array}' may be l, c, r and '|' only, not 'p'",
+    r"\begin{array}{c} a & b \end{array}": "more than one column in '\\begin{array}'",
+    r"\begin{array}{l|r} a & b & c \end{array}": "more than 2 columns in '\\begin{array}'",
+    r"\begin{array} a \end{array}": "'\\begin{array}' needs its columns in braces, e.g. {lcr}",
+    r"\begin{array}{|} a \end{array}": "'\\begin{array}' needs 1 to 10 columns, not 0",
+    r"\begin{gathered} a & b \end{gathered}": "more than one column in '\\begin{gathered}'",
+    r"\underbrace": "'\\underbrace' is missing its argument",
+    r"\xrightarrow[f": "an optional argument '[' without its closing ']'",
+    r"\binom{n}": "'\\binom' needs 2 arguments",
 }
 ACCEPTED = [
     "x^2", r"\frac{1}{2}", r"\frac12", r"\sqrt[3]{x}", r"\left( x \right)", r"\left. x \right|",
@@ -66,6 +76,14 @@ ACCEPTED = [
     r"\text{für alle } x", r"\operatorname{softmax}(x)", r"\argmax_x f(x) = \arg z", r"50\%",
     r"\$5", r"\mathrm{<img src=x onerror=alert(1)>}", r"\text{</math><script>alert(1)</script>}",
     r"\mathbb{R}^{n \times m}", r"\lim_{x \to 0^+} f(x)", "a\nb",
+    # what course sheets use (issue 11)
+    r"\begin{aligned} f(x) &= (x + 1)^2 \\ &= x^2 + 2x + 1 \end{aligned}",
+    r"\begin{array}{|l|c|r|} a & b & c \\ 1 & 2 & 3 \end{array}", r"\begin{array}{c} x \end{array}",
+    r"\left\lVert \mathbf{w} \right\rVert_2^2 = \lVert w \rVert^2",
+    r"\lvert x \rvert", r"\underbrace{1 + \cdots + 1}_{n \text{ times}}", r"\overbrace{a + b}^{k}",
+    r"\boldsymbol{\theta}^\top \mathbf{x}", r"\mathbb{E}[X]", r"W^\top", r"a \odot b",
+    r"x \xrightarrow{f} y \xleftarrow[g]{h} z", r"\tfrac{1}{2}", r"\binom{n}{k}",
+    r"\overset{!}{=}", r"\begin{gathered} a \\ b \end{gathered}", r"\mathfrak{g} \wedge \bot",
 ]
 
 
@@ -77,6 +95,19 @@ def test_refused_math_gives_its_reason(math):
 @pytest.mark.parametrize("math", ACCEPTED)
 def test_accepted_math_passes_the_check(math):
     assert check_user_math(math) is None
+
+
+@pytest.mark.parametrize("math, problems", [
+    (r"\input{a} \write18{b} \catcode", ["unknown or disallowed macro '\\input' in math",
+                                        "unknown or disallowed macro '\\write' in math",
+                                        "unknown or disallowed macro '\\catcode' in math"]),
+    (r"\input{a} + \input{b}", ["unknown or disallowed macro '\\input' in math"]),
+    (r"x^^41 \begin{filecontents} \def", ["'^^' is not allowed in math",
+                                         "unknown or disallowed macro '\\def' in math",
+                                         "environment 'filecontents' is not allowed in math"]),
+])
+def test_every_disallowed_word_of_a_formula_is_reported(math, problems):
+    assert math_problems(math) == problems
 
 
 def _preamble() -> str:
@@ -103,8 +134,12 @@ def _macro_uses() -> list[str]:
             uses.append(rf"\{name}( x \{name})")
         else:
             uses.append("\\" + name + ("{x}" * ARITY[name] if name in ARITY else " x"))
-    return uses + [rf"\begin{{{env}}} a & b \\ c & d \end{{{env}}}"
-                   for env in sorted(ENVIRONMENT_COLUMNS)]
+    return uses + ["\\begin{" + env + "}" + ENVIRONMENT_SAMPLES.get(env, r" a & b \\ c & d ")
+                   + "\\end{" + env + "}" for env in sorted(ENVIRONMENT_COLUMNS)]
+
+
+ENVIRONMENT_SAMPLES = {"array": r"{|l|cr} a & b & c \\ d & e & f", "gathered": r" a \\ b ",
+                       "aligned": r" f(x) &= x^2 \\ &\le 1 "}
 
 
 def test_every_allowed_macro_and_accepted_math_typesets_in_pdflatex_and_mathml(tmp_path):
@@ -115,7 +150,8 @@ def test_every_allowed_macro_and_accepted_math_typesets_in_pdflatex_and_mathml(t
 
 
 # Refused for the HTML side (or as a limit), although pdflatex would typeset them.
-PDFLATEX_ACCEPTS = {"é", r"a \\ b", r"\text{50\%}", r"\operatorname{<b>}", "{" * 51 + "x" + "}" * 51}
+PDFLATEX_ACCEPTS = {"é", r"a \\ b", r"\text{50\%}", r"\operatorname{<b>}", "{" * 51 + "x" + "}" * 51,
+                    r"\begin{array}{p{2cm}} a \end{array}"}  # a paragraph column: not on the page
 
 
 @pytest.mark.parametrize("math", sorted(set(REFUSED) - PDFLATEX_ACCEPTS))

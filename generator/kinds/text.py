@@ -6,10 +6,11 @@ from ..schema import Field, RichText
 from .base import Check, Solution
 
 NAME = "text"
-SUMMARY = "a hand-written statement and solution (paragraphs, $inline$ and $$display$$ math)"
-FIELDS = {
-    "statement": Field(RichText(), required=True),
-    "solution": Field(RichText(), required=True),
+SUMMARY = ("a hand-written statement and solution (Markdown: paragraphs, emphasis, lists, code; "
+           "$inline$ and $$display$$ math)")
+FIELDS = {  # no values to name, so braces are text (docs/text-and-math.md)
+    "statement": Field(RichText(placeholders=False), required=True),
+    "solution": Field(RichText(placeholders=False), required=True),
 }
 
 
