@@ -95,7 +95,7 @@ def test_statements_print_given_values_as_given(built, document, qid, latex):
 
 # In the handout PDF and in the page's statements: (question, shown as given, no longer rounded).
 SHOWN = [
-    ("act", ["1.25", "0.00005", "1.125", "2.5"], ["1.12", "1.13", "1 × 10", "5 × 10"]),
+    ("act", ["1.25", "0.00005", "1.125", "2.5"], ["1.12,", "1.13,", "1 × 10", "5 × 10"]),
     ("soft", ["0.12345", "2.675", "0.375", "0.125"], ["2.68", "0.38", "0.13"]),
     ("conv", ["0.12345", "0.3333", "1.005", "0.25"], ["0.33,", "1.01", "0.12,"]),
 ]
