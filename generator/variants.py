@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ def build_variant(task: Task) -> dict:
     from .spec import load_spec
 
     try:
-        with Busy():
+        with Busy(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # sent to the parent, which prints each once
             spec = load_spec(task.spec, task.overrides, task.index, task.student,
                              task.student_name)
             row = manifest_row(spec, task)
@@ -56,7 +58,8 @@ def build_variant(task: Task) -> dict:
         return {"index": task.index, "error": lines, "exit": exc.exit_code}
     except KeyboardInterrupt:
         return {"index": task.index, "interrupted": True}
-    return {"index": task.index, "up_to_date": outcome.up_to_date, "folder": task.target}
+    return {"index": task.index, "up_to_date": outcome.up_to_date, "folder": task.target,
+            "warnings": [str(w.message) for w in caught if getattr(w.category, "located", 0)]}
 
 
 def manifest_row(spec, task: Task) -> dict:
@@ -102,7 +105,9 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
 
     outdir.check_stems([spec])
     overrides = tuple(overrides) + ((f"seed={seed}",) if seed is not None else ())
-    load_spec(spec, overrides)  # every problem of the spec itself, before any work starts
+    with warnings.catch_warnings():  # each variant's own warnings are printed, once
+        warnings.simplefilter("ignore")
+        load_spec(spec, overrides)  # every problem of the spec itself, before any work starts
     students = read_roster(roster) if roster else None
     count = len(students) if students else count
     root = outdir.output_root(out_root)
@@ -147,6 +152,8 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
                     shutil.rmtree(old)
     finally:
         merge_pdfs(folder, write_manifest(folder), log)
+    for line in dict.fromkeys(w for r in results for w in r.get("warnings", ())):
+        print(line, file=sys.stderr)  # a warning of every variant: once
     errors = [line for r in results if "error" in r for line in r["error"]]
     if any(r.get("interrupted") for r in results) or len(results) < len(tasks):
         done = sum(1 for r in results if "folder" in r)

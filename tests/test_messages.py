@@ -113,3 +113,12 @@ def test_a_warning_is_printed_along_with_the_errors(tmp_path):
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and "warning: [224, 224, 3]" in lines[0] and "'sames'" in lines[1]
+
+
+def test_variants_print_a_warning_once_and_succeed(tmp_path):
+    spec = write_spec(tmp_path, "title: T\nquestions:\n  - " + CNN % "[224, 224, 3]" + "\n")
+    result = run_cli("variants", spec, "-n", "3", "-j", "2", "--to", "json", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "warning:" in line] == [
+        f"{spec}:3:39: q6.input: warning: [224, 224, 3] is read as [C, H, W] (224 channels of "
+        "224×3); for a 224×224 image with 3 channels write [3, 224, 224]"]
