@@ -202,3 +202,16 @@ def test_number_fields_return_given_floats_and_keep_whole_numbers_whole():
     assert type(validated(Int(0, 10), 4.0)) is int
     assert [type(v) for v in validated(Vector(), [1, 0.5, -2.25])] == [int, Given, Given]
     assert fmt(validated(Number(), 1e-3), 2) == "0.001"
+
+
+@pytest.mark.parametrize(("x", "decimals", "shown"), [
+    (999999999999999.9, 15, "999999999999999.9"),     # 30 digits at 15 decimals: no overflow
+    (-999999999999999.9, 15, "-999999999999999.9"),
+    (123456789012.34567, 2, "123456789012.35"),
+    (1.7976931348623157e308, 2, r"1.8 \times 10^{308}"),
+    (5e-324, 4, r"5 \times 10^{-324}"),
+    (0.99999, 4, "1.0000"),
+    (-0.99995, 4, "-1.0000"),
+])
+def test_extreme_magnitudes_and_carries(x, decimals, shown):
+    assert fmt(x, decimals) == shown
