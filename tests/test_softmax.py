@@ -21,8 +21,9 @@ questions:
 """
 
 
-def solve(x, shift=10, scales=(0, 0.5, 1, 10, 100), pair=None):
-    params = {"x": list(x), "shift": shift, "scales": list(scales), "pair": pair}
+def solve(x, shift=10, scales=(0, 0.5, 1, 10, 100), pair=None, parts=softmax.PARTS):
+    params = {"x": list(x), "shift": shift, "scales": list(scales), "pair": pair,
+              "parts": list(parts)}
     return params, softmax.solve(params)
 
 
@@ -156,4 +157,48 @@ def test_verification_catches_a_wrong_softmax():
 ])
 def test_bad_input_is_located(extra, expected):
     problems = spec_problems(f"title: t\nquestions:\n  - {{id: q2, kind: softmax, {extra}}}\n")
-    assert len(problems) == 1 and problems[0].endswith(expected), problems
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+@pytest.mark.parametrize("K", [10, 20, 32])
+def test_many_classes_are_accepted_and_right(K):
+    x = [round(math.sin(3 * i) * 4, 3) for i in range(K)]
+    params = params_of(f"title: t\nquestions:\n  - {{id: q, kind: softmax, x: {x}}}\n")
+    sol = softmax.solve(params)
+    assert np.allclose(sol.answers["S"], naive(x), rtol=1e-13, atol=0)
+    assert np.allclose(sol.answers["reduced"]["S"], naive(x), rtol=1e-12, atol=0)
+    softmax.verify(params, sol)
+
+
+def test_more_classes_than_the_page_holds_are_refused_with_the_limit():
+    x = list(range(softmax.MAX_K + 1))
+    problems = spec_problems(f"title: t\nquestions:\n  - {{id: q, kind: softmax, x: {x}}}\n")
+    assert problems == [f"s.yaml:3:31: q.x: has {softmax.MAX_K + 1} entries; at most "
+                        f"{softmax.MAX_K}, because the key prints every entry of each softmax "
+                        "(8 to a line)"]
+
+
+@pytest.mark.parametrize("parts", [["scaling"], ["two_class", "translation"], ["reduced"],
+                                   list(softmax.PARTS)])
+def test_parts_choose_what_is_asked_answered_and_checked(parts):
+    params, sol = solve([1.0, 2.0, 3.0], parts=parts)
+    asked = [p for p in softmax.PARTS if p in parts]
+    assert list(sol.work["labels"]) == asked
+    assert list(sol.work["labels"].values()) == ["(a)", "(b)", "(c)", "(d)"][:len(asked)]
+    keys = {"S"} | {k for p in asked for k in softmax.ANSWER_KEYS[p]}
+    assert set(sol.answers) == keys
+    assert bool(sol.figures) == ("scaling" in parts)
+    checks = softmax.verify(params, sol)
+    assert any("scalings" in c.what for c in checks) == ("scaling" in parts)
+    if "two_class" in parts:
+        wrong = {**sol.answers, "two_class": {**sol.answers["two_class"], "sigma": 0.5}}
+        with pytest.raises(VerificationError):
+            softmax.verify(params, Solution(wrong))
+
+
+def test_an_unknown_part_gets_a_hint():
+    problems = spec_problems("title: t\nquestions:\n  - {id: q, kind: softmax, x: [1, 2], "
+                             "parts: [scaling, translaton]}\n")
+    assert len(problems) == 1 and problems[0].endswith(
+        "q.parts[1]: expected one of translation, scaling, two_class, reduced, got "
+        "'translaton' (did you mean 'translation'?)"), problems

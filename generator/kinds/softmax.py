@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import VerificationError
 from ..numbers import MathText
 from ..numeric.stable import sigmoid_scalar
-from ..schema import Field, Number, Tuple, Vector
+from ..schema import Choice, Field, ListOf, Number, Tuple, Vector
 from .base import Check, Figure, Solution
 
 NAME = "softmax"
@@ -18,9 +18,16 @@ SUMMARY = ("softmax: translation invariance, S(cx) with its limits c = 0 and c �
            "form for 2 classes and the K−1 parameter form (computed stably, with a plot)")
 PLOTS = True  # solve() returns figures: the build starts its figure workers early
 ENTRY = Number(max_abs=1e6)
+MAX_K = 32  # every entry is printed: vectors wrap 8 to a line, tables 6 entries wide
+PARTS = ("translation", "scaling", "two_class", "reduced")  # asked in this order
 FIELDS = {
-    "x": Field(Vector(item=ENTRY, min_len=2, max_len=6), required=True,
-               doc="the vector the softmax is applied to (2 to 6 entries: all are printed)"),
+    "x": Field(Vector(item=ENTRY, min_len=2, max_len=1000), required=True,  # see check
+               doc=f"the vector the softmax is applied to (2 to {MAX_K} entries: all are "
+                   "printed, 8 to a line)"),
+    "parts": Field(ListOf(Choice(PARTS), unique=True), default=list(PARTS),
+                   doc="the parts asked, (a), (b), ... in this order: translation (S(x + c)), "
+                       "scaling (S(cx) and its limits), two_class (the sigmoid form), reduced "
+                       "(the K − 1 parameter form)"),
     "shift": Field(Number(max_abs=1e6), default=10, doc="the constant added in part 1"),
     "scales": Field(Vector(item=Number(min=0, max=1e6), max_len=12, unique=True),
                     default=[0, 0.5, 1, 10, 100], doc="the factors c of S(cx) (c ≥ 0)"),
@@ -31,12 +38,17 @@ TINY = 1e-12  # differences below this are rounding, not a change of S
 
 
 def shown_lines(params: dict) -> int:
-    """About how many lines the key shows (the spec's display budget): a row per scale."""
-    return 40 + 2 * len(params["scales"])
+    """About how many lines the key shows (the spec's display budget): a row per scale and
+    table of 6 entries, a line per 8 entries of each vector shown."""
+    K = len(params["x"])
+    return 40 + -(-K // 6) * (len(params["scales"]) + 4) + 16 * -(-K // 8)
 
 
 def check(params, loc, ctx) -> None:
-    """No cross-field rules: any x, shift and c ≥ 0 have an answer."""
+    """Any x, shift and c ≥ 0 have an answer; the key prints at most MAX_K entries."""
+    if len(params["x"]) > MAX_K:
+        ctx.error(loc.key("x"), f"has {len(params['x'])} entries; at most {MAX_K}, because "
+                  "the key prints every entry of each softmax (8 to a line)")
 
 
 def softmax(v) -> np.ndarray:
@@ -65,8 +77,18 @@ def limit_at_infinity(x) -> tuple[list, list]:
     return limit.tolist(), (top + 1).tolist()
 
 
+def asked_parts(params: dict) -> list[str]:
+    """The parts asked, in the order of PARTS."""
+    return [name for name in PARTS if name in params["parts"]]
+
+
+ANSWER_KEYS = {"translation": ("S_shifted", "translation_max_difference"),
+               "scaling": ("scaled", "limits"), "two_class": ("two_class",),
+               "reduced": ("reduced",)}
+
+
 def solve(params: dict) -> Solution:
-    """Every part with the spec's numbers, each softmax with the maximum subtracted."""
+    """Every asked part with the spec's numbers, each softmax with the maximum subtracted."""
     x = [float(v) for v in params["x"]]
     K, shift = len(x), float(params["shift"])
     base = _stable_steps(x, r"\mathbf{x}")
@@ -85,7 +107,7 @@ def solve(params: dict) -> Solution:
     pair = _stable_steps([a, b], r"\mathbf{x}")
     y = [v - x[0] for v in x[1:]]
     reduced = _stable_steps([0.0] + y, r"[0, \mathbf{y}]")
-    answers = {
+    every = {
         "S": base["S"], "S_shifted": shifted["S"],
         "translation_max_difference": float(np.max(np.abs(S - np.asarray(shifted["S"])))),
         "scaled": [{"c": r["c"], "S": r["S"]} for r in scaled],
@@ -94,15 +116,21 @@ def solve(params: dict) -> Solution:
                       "one_minus_sigma": sigmoid_scalar(-z), "S": pair["S"]},
         "reduced": {"y": y, "S": reduced["S"]},
     }
-    work = {"K": K, "base": base, "shifted": shifted, "scaled": scaled, "counter": counter,
+    asked = asked_parts(params)
+    answers = {key: value for key, value in every.items()
+               if key == "S" or any(key in ANSWER_KEYS[name] for name in asked)}
+    labels = dict(zip(asked, (f"({chr(97 + n)})" for n in range(len(asked)))))
+    work = {"K": K, "labels": labels, "base": base, "shifted": shifted, "scaled": scaled,
+            "counter": counter,
             "ties": len(argmax), "all_equal": len(argmax) == K, "repeats": len(set(x)) < K,
             "pair": pair, "compact": K <= 4,  # short vectors share a printed line
             "exp_minus_z": math.exp(-z) if abs(z) <= 700 else None,
             "underflow": any(0.0 in r["S"] for r in scaled),
             "reduced": reduced}
     caption = "Each entry of S(cx) against c; the markers are the spec's values of c."
-    return Solution(answers, work, [Figure("scaling", _drawer(x, params["scales"]), 6.5, 3.0,
-                                           caption)])
+    figures = [Figure("scaling", _drawer(x, params["scales"]), 6.5, 3.0 + 0.1 * max(0, K - 12),
+                      caption)] if "scaling" in labels else []
+    return Solution(answers, work, figures)
 
 
 def plot_range(x: list, scales: list) -> tuple[float, float]:
@@ -137,7 +165,8 @@ def _draw(x: list, scales: list, fig) -> None:
     ax.set_ylabel(r"$S(c\mathbf{x})_i$")
     ax.set_title(r"Softmax of $c\mathbf{x}$: uniform at $c = 0$, the arg max as $c \to \infty$",
                  fontsize=9)
-    fig.legend(loc="outside right upper", fontsize=8)
+    fig.legend(loc="outside right upper", fontsize=8 if len(x) <= 12 else 6.5,
+               ncol=1 if len(x) <= 16 else 2)
 
 
 def _reference(v) -> np.ndarray:
@@ -169,31 +198,43 @@ def _far_scaled(x: np.ndarray) -> np.ndarray:
 def verify(params: dict, solution: Solution) -> list[Check]:
     """Every softmax again in the pairwise form; the limits at a large c; the two reductions."""
     x, a = np.asarray(params["x"], dtype=np.float64), solution.answers
-    shift = float(params["shift"])
-    worst = _same("S(x)", a["S"], _reference(x))
-    worst = max(worst, _same("S(x + shift)", a["S_shifted"], _reference(x + shift)))
-    rounding = 8 * np.finfo(float).eps * (1 + abs(shift) + np.max(np.abs(x)))
-    _same("translation invariance", a["S_shifted"], a["S"], TINY + rounding)
-    for row in a["scaled"]:
+    shift, asked, checks = float(params["shift"]), asked_parts(params), []
+    worst, shown = _same("S(x)", a["S"], _reference(x)), ["$x$"]
+    if "translation" in asked:
+        worst = max(worst, _same("S(x + shift)", a["S_shifted"], _reference(x + shift)))
+        rounding = 8 * np.finfo(float).eps * (1 + abs(shift) + np.max(np.abs(x)))
+        _same("translation invariance", a["S_shifted"], a["S"], TINY + rounding)
+        shown.append("$x + c$")
+    for row in a.get("scaled", []):
         worst = max(worst, _same(f"S({row['c']:g}x)", row["S"], _reference(row["c"] * x)))
-    _same("c = 0", a["limits"]["c_zero"], _reference(0 * x))
-    _same("c → ∞", a["limits"]["c_infinity"], _reference(_far_scaled(x)), 1e-20)
-    two = a["two_class"]
-    _same("[σ(z), 1 − σ(z)]", [two["sigma"], 1 - two["sigma"]], _reference(two["x"]))
-    _same("σ(z) = softmax", two["S"], [two["sigma"], two["one_minus_sigma"]])
-    y_rounding = 8 * np.finfo(float).eps * (1 + np.max(np.abs(x)))
-    _same("S([0, y])", a["reduced"]["S"], _reference(x), TINY + y_rounding)
-    return [
-        Check(f"softmax of $x$, $x + c$ and {len(a['scaled'])} scalings $c x$",
-              r"max-shift form = pairwise form $S_i = 1 / \sum_j e^{x_j - x_i}$",
-              f"largest difference {worst:.1e}"),
-        Check("the limits $c = 0$ and $c \\to \\infty$",
-              "uniform = $S(0 \\cdot x)$; the tie-shared arg max = $S(c x)$ at a $c$ that puts "
-              "the runner-up $60$ below the maximum",
-              "within $10^{-20}$"),
-        Check("2-class and $K - 1$ parameter forms",
-              "$[\\sigma(z), 1 - \\sigma(z)]$ and $S([0, y])$ = the pairwise form of $S$", "agree"),
-    ]
+    if "scaling" in asked:
+        shown.append(f"{len(a['scaled'])} scalings $c x$")
+    listed = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+    checks.append(Check(f"softmax of {listed}",
+                        r"max-shift form = pairwise form $S_i = 1 / \sum_j e^{x_j - x_i}$",
+                        f"largest difference {worst:.1e}"))
+    if "scaling" in asked:
+        _same("c = 0", a["limits"]["c_zero"], _reference(0 * x))
+        _same("c → ∞", a["limits"]["c_infinity"], _reference(_far_scaled(x)), 1e-20)
+        checks.append(Check("the limits $c = 0$ and $c \\to \\infty$",
+                            "uniform = $S(0 \\cdot x)$; the tie-shared arg max = $S(c x)$ at a $c$ "
+                            "that puts the runner-up $60$ below the maximum", "within $10^{-20}$"))
+    if "two_class" in asked:
+        two = a["two_class"]
+        _same("[σ(z), 1 − σ(z)]", [two["sigma"], 1 - two["sigma"]], _reference(two["x"]))
+        _same("σ(z) = softmax", two["S"], [two["sigma"], two["one_minus_sigma"]])
+    if "reduced" in asked:
+        y_rounding = 8 * np.finfo(float).eps * (1 + np.max(np.abs(x)))
+        _same("S([0, y])", a["reduced"]["S"], _reference(x), TINY + y_rounding)
+    forms = [name for key, name in (("two_class", "2-class"), ("reduced", "$K - 1$ parameter"))
+             if key in asked]
+    if forms:
+        checks.append(Check(f"{' and '.join(forms)} form{'s' if len(forms) > 1 else ''}",
+                            " and ".join(text for key, text in (
+                                ("two_class", "$[\\sigma(z), 1 - \\sigma(z)]$"),
+                                ("reduced", "$S([0, y])$")) if key in asked)
+                            + " = the pairwise form of $S$", "agree"))
+    return checks
 
 
 def part_labels(params: dict) -> list[str]:
