@@ -112,7 +112,7 @@ def test_latex_answer_ends_with_tanh_not_sigma():
 
 @pytest.mark.parametrize("extra, expected", [
     ("seed: 1", "q3: give either sizes {D, M, K} (Θ drawn from seed) or weights {w1, b1, w2, b2}"),
-    ("sizes: {D: 9, M: 1, K: 1}", "q3.sizes.D: must be at most 8, got 9"),
+    ("sizes: {D: 11, M: 1, K: 1}", "q3.sizes.D: must be at most 10, got 11"),
     ("sizes: {D: 1, M: 1}", "q3.sizes: missing required key 'K'"),
     ("sizes: {D: 1, M: 1, K: 1}, checks: 0", "q3.checks: must be at least 1, got 0"),
     ("weights: {w1: [[1, 2], [3]], b1: [1, 2], w2: [[1, 2]], b2: [0]}",
@@ -136,3 +136,15 @@ def test_sizes_that_agree_with_weights_are_accepted():
     params = params_of("title: t\nquestions:\n  - {id: q3, kind: sigmoid_tanh, sizes: {D: 1, M: 1, "
                        "K: 1}, weights: {w1: [[2]], b1: [1], w2: [[4]], b2: [0]}}\n")
     assert sigmoid_tanh.solve(params).answers["theta_prime"]["b2"] == [2.0]
+
+
+def test_sizes_up_to_what_a_page_holds_and_the_limit_beyond():
+    from generator.kinds import sigmoid_tanh as kind
+
+    spec = "title: t\nquestions:\n  - {{id: q, kind: sigmoid_tanh, sizes: {{D: {0}, M: {0}, K: {0}}}}}\n"
+    params = params_of(spec.format(kind.MAX_SIZE))
+    solution = kind.solve(params)
+    assert solution.answers["sizes"] == {"D": 10, "M": 10, "K": 10}
+    kind.verify(params, solution)
+    problems = spec_problems(spec.format(kind.MAX_SIZE + 1))
+    assert len(problems) == 3 and all("must be at most 10" in p for p in problems), problems

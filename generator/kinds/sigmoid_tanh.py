@@ -15,7 +15,7 @@ NAME = "sigmoid_tanh"
 SUMMARY = ("a 2-layer sigmoid network and the equivalent tanh network Θ' (derived from "
            "σ(a) = (1 + tanh(a/2))/2, checked on random inputs)")
 PLOTS = True  # solve() returns figures: the build starts its figure workers early
-MAX_SIZE = 8  # Θ and Θ' are printed as matrices: wider ones do not fit an A4 page
+MAX_SIZE = 10  # Θ and Θ' are printed as matrices: amsmath's bmatrix holds 10 columns
 SIZE = Int(1, MAX_SIZE)
 WEIGHT = Number(max_abs=1e6)
 ROW = Vector(item=WEIGHT, max_len=MAX_SIZE)
@@ -50,7 +50,7 @@ def _rows_agree(rows: list, loc, ctx, name: str) -> bool:
 
 def shown_lines(params: dict) -> int:
     """About how many lines the key shows (the spec's display budget): the weight matrices."""
-    return 60 + 2 * MAX_SIZE
+    return 60 + 6 * MAX_SIZE  # Θ and Θ': w1, b1 (M rows each), w2, b2 (K rows), the bias steps
 
 
 def check(params, loc, ctx) -> None:
