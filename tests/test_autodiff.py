@@ -18,8 +18,9 @@ SYMPY_FUNCS = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log"
 Q4 = "1/(x1 + x2) + x2^2 + cos(x1)"
 
 
-def params(function, at, forward=None, reverse=True):
-    return {"function": function, "at": at, "forward": forward, "reverse": reverse}
+def params(function, at, forward=None, reverse=True, output=None):
+    return {"function": function, "at": at, "forward": forward, "reverse": reverse,
+            "output": output}
 
 
 def oracle(function, at):
@@ -70,7 +71,7 @@ def test_reference_q4_tangent_of_the_reciprocal_and_its_numbers():
     assert row["primal"] == [("n", 1.0), ("t", " / "), ("p", 9.0)]
     assert row["tangent_parts"] == [("t", "-"), ("p", 1.0), ("t", " / "), ("b", 9.0),
                                     ("t", "^{2}")]
-    assert row["tangent"] == pytest.approx(-1 / 81)
+    assert row["tangents"] == [pytest.approx(-1 / 81)]
     square = s.work["rows"][2]
     assert (square["expr"], square["rule"]) == ("v_{0}^{2}", r"2 \, v_{0} \, \dot v_{0}")
 
@@ -131,8 +132,9 @@ def test_three_variables_with_a_seed_along_a_direction():
     s = check_against_oracle("x*y*z + exp(x - z) / (1 + y^2)", {"x": 0.5, "y": -1, "z": 2},
                              {"x": 1, "z": -1})
     assert s.answers["forward"]["seed"] == {"x": 1, "y": 0, "z": -1}
-    assert s.work["along"] == [("t", ""), ("t", r"\frac{\partial y}{\partial x}"),
-                               ("t", " - "), ("t", r"\frac{\partial y}{\partial z}")]
+    assert s.work["seeds"][0]["along"] == [
+        ("t", ""), ("t", r"\frac{\partial f}{\partial x}"),
+        ("t", " - "), ("t", r"\frac{\partial f}{\partial z}")]
 
 
 EVERY_FUNCTION = ("sin(a)*cos(b) + tan(a/4) - exp(-b) + log(c) * sqrt(c) + tanh(a - b) "
@@ -377,9 +379,77 @@ def test_constant_exponent_expressions_work_on_negative_bases(function, at):
 def test_rows_of_constants_have_a_zero_tangent_and_no_adjoint():
     s = autodiff.solve(params("x^(1+1)", {"x": -3}))
     constant, power = s.work["rows"]
-    assert (constant["expr"], constant["rule"], constant["tangent"]) == ("1 + 1", "0", 0)
+    assert (constant["expr"], constant["rule"], constant["tangents"]) == ("1 + 1", "0", [0])
     assert power["rule"] == r"v_{1} \, v_{0}^{v_{1} - 1} \, \dot v_{0}"
     assert power["tangent_parts"] == [("n", 2.0), ("t", r" \cdot "), ("p", -3.0),
                                       ("t", r" \cdot "), ("p", 1.0)]
     assert {step["target"] for step in _printed_steps(s)} == {0}  # only x gets an adjoint
     assert s.answers["gradient"] == {"x": -6}
+
+
+@pytest.mark.parametrize("at,output,name", [
+    ({"x": 1, "y": 2, "z": 3}, None, "f"),  # never y, an input's name
+    ({"f": 1, "g": 2}, None, "h"),
+    ({"f": 1, "g": 2, "h": 3, "F": 4, "G": 5, "H": 6}, None, "f_1"),
+    ({"w": 1, "b": 2}, "loss", "loss"),
+])
+def test_the_output_is_called_f_or_its_own_name_never_an_inputs(at, output, name):
+    function = " + ".join(f"{k}*{k}" for k in at)
+    p = params(function, at, output=output)
+    s = autodiff.solve(p)
+    assert s.answers["output"] == name and name not in at
+    assert s.work["out"] == autodiff.ad_latex.var_latex(name)
+    assert autodiff.verify(p, s)[0].how.startswith(rf"$\dot {s.work['out']}$")
+
+
+def test_several_seeds_one_tangent_column_each():
+    seeds = [{"x": 1}, {"z": 1}, {"x": 2, "y": -1}]
+    p = params("x*y*z + exp(x - z) / (1 + y^2)", {"x": 0.5, "y": -1, "z": 2}, seeds)
+    s = autodiff.solve(p)
+    a = s.answers
+    assert [f["seed"] for f in a["forwards"]] == [{"x": 1, "y": 0, "z": 0},
+                                                 {"x": 0, "y": 0, "z": 1},
+                                                 {"x": 2, "y": -1, "z": 0}]
+    assert a["forward"] == a["forwards"][0]  # the one-seed record, kept for compatibility
+    for f in a["forwards"]:
+        along = sum(a["gradient"][k] * f["seed"][k] for k in f["seed"])
+        assert f["derivative"] == pytest.approx(along, rel=1e-14)
+        assert f["trace"][-1]["tangent"] == f["derivative"]
+    assert all(len(r["tangents"]) == 3 for r in s.work["rows"])
+    assert [w["partial_of"] for w in s.work["seeds"]] == ["x", "z", ""]
+    checks = autodiff.verify(p, s)
+    assert checks[0].detail.startswith("3 seeds, the closest: difference")
+    s.answers["forwards"][2]["derivative"] *= 1 + 1e-9
+    with pytest.raises(VerificationError, match="forward mode gives"):
+        autodiff.verify(p, s)
+
+
+def test_forward_false_leaves_out_the_forward_table_but_is_still_verified():
+    p = params("x^(1+1) * sigmoid(30*y) + tanh(20*y)", {"x": -3, "y": 1}, False)
+    s = autodiff.solve(p)
+    assert "forward" not in s.answers and "forwards" not in s.answers
+    assert s.work["seeds"] == [] and s.work["forward_label"] == ""
+    assert s.answers["gradient"]["y"] == pytest.approx(
+        9 * 30 * math.exp(-30) / (1 + math.exp(-30)) ** 2 + 20 / math.cosh(20) ** 2, rel=1e-13)
+    checks = autodiff.verify(p, s)
+    assert checks[0].what == "forward and reverse mode" and "not checkable" not in checks[1].detail
+    s.answers["gradient"]["x"] += 1e-9
+    with pytest.raises(VerificationError):
+        autodiff.verify(p, s)
+
+
+def test_a_wrong_forward_does_not_hide_the_functions_errors():
+    problems = spec_problems("title: T\nquestions:\n  - {id: q4, kind: autodiff, function: "
+                             "'x +* y', at: {x: 1, y: 2}, forward: 3}\n")
+    assert len(problems) == 2, problems
+    assert "q4.function: expected a number, variable or '(' at column 4, got '*'" in problems[0]
+    assert "q4.forward: expected false, a seed {variable: tangent} or a list of seeds, got 3" \
+        in problems[1]
+
+
+def test_output_and_seed_problems_are_reported_together():
+    problems = spec_problems("title: T\nquestions:\n  - {id: q4, kind: autodiff, function: "
+                             "'x*y + q', at: {x: 1, y: 2}, forward: [{x: 1}, {w: 1}], "
+                             "output: y}\n")
+    assert [p.split(": ", 2)[1] for p in problems] == ["q4.output", "q4.forward[1].w",
+                                                       "q4.function"], problems

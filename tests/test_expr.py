@@ -3,7 +3,8 @@
 
 import pytest
 
-from generator.numeric.ad_latex import function_latex, var_latex
+from generator.numeric.ad_formula import function_latex, function_pieces
+from generator.numeric.ad_latex import var_latex
 from generator.numeric.expr import MAX_DEPTH, MAX_TOKENS, ExprError, parse
 
 XY = ["x", "y"]
@@ -125,18 +126,46 @@ def test_variable_names_in_latex(name, latex):
 
 
 @pytest.mark.parametrize("text,latex", [
-    ("1/(x1 + x2) + x2^2 + cos(x1)",
-     r"\frac{1}{x_{1} + x_{2}} + x_{2}^{2} + \cos\left(x_{1}\right)"),
-    ("(x1 - x2) - (x1 - x2)", r"x_{1} - x_{2} - \left(x_{1} - x_{2}\right)"),
-    ("(x1 + x2)^2 * -x1", r"\left(x_{1} + x_{2}\right)^{2} \cdot \left(-x_{1}\right)"),
+    ("1/(x1 + x2) + x2^2 + cos(x1)", r"\frac{1}{x_{1} + x_{2}} + x_{2}^{2} + \cos(x_{1})"),
+    ("(x1 - x2) - (x1 - x2)", r"x_{1} - x_{2} - (x_{1} - x_{2})"),
+    ("(x1 + x2)^2 * -x1", r"(x_{1} + x_{2})^{2} \cdot (-x_{1})"),
     ("-x1^2", r"-x_{1}^{2}"),
-    ("(-x1)^2", r"\left(-x_{1}\right)^{2}"),
+    ("(-x1)^2", r"(-x_{1})^{2}"),
     ("x1^x2^2", r"x_{1}^{x_{2}^{2}}"),
-    ("(x1^x2)^2", r"\left(x_{1}^{x_{2}}\right)^{2}"),
+    ("(x1^x2)^2", r"(x_{1}^{x_{2}})^{2}"),
     ("sqrt(x1) + abs(x2) + log(x1) + sigmoid(x2) + tanh(x1)",
-     r"\sqrt{x_{1}} + \left\lvert x_{2} \right\rvert + \ln\left(x_{1}\right) + "
-     r"\sigma\left(x_{2}\right) + \tanh\left(x_{1}\right)"),
+     r"\sqrt{x_{1}} + \lvert x_{2} \rvert + \ln(x_{1}) + \sigma(x_{2}) + \tanh(x_{1})"),
     ("x1 * 2.5 - -3", r"x_{1} \cdot 2.5 - (-3)"),
+    ("(1/x1 + x2)^2", r"\bigl(\frac{1}{x_{1}} + x_{2}\bigr)^{2}"),  # sized for a fraction
+    ("abs(1/(1/x1 + 1))", r"\Bigl\lvert \frac{1}{\frac{1}{x_{1}} + 1} \Bigr\rvert"),
 ])
 def test_function_latex_from_the_parse_tree(text, latex):
-    assert function_latex(parse(text, ["x1", "x2"]), ["x1", "x2"]) == latex
+    assert function_latex(parse(text, ["x1", "x2"])) == latex
+
+
+@pytest.mark.parametrize("text,pieces", [
+    ("x1 + x2", ["x_{1} +", "x_{2}"]),
+    ("(x1 - x2)^2 * sigmoid(x1 + 1)", ["(x_{1} -", r"x_{2})^{2} \cdot \sigma(x_{1} +", "1)"]),
+    ("1/(x1 + x2) - sqrt(x1 + 1)", [r"\frac{1}{x_{1} + x_{2}} -", r"\sqrt{x_{1} + 1}"]),
+    ("x1^(x2 + 1) * x2", [r"x_{1}^{x_{2} + 1} \cdot x_{2}"]),  # no break in an exponent
+    ("x1*x2", [r"x_{1} \cdot x_{2}"]),
+])
+def test_functions_break_after_a_sum_outside_fractions_roots_and_exponents(text, pieces):
+    assert function_pieces(parse(text, ["x1", "x2"])) == pieces
+
+
+def test_a_nine_weight_loss_breaks_after_every_term():
+    names = [f"w{i}" for i in range(1, 10)] + [f"x{i}" for i in range(1, 10)] + ["y"]
+    text = "(" + " + ".join(f"w{i}*x{i}" for i in range(1, 10)) + " - y)^2"
+    pieces = function_pieces(parse(text, names))
+    assert len(pieces) == 10 and pieces[0] == r"(w_{1} \cdot x_{1} +"
+    assert pieces[-1] == "y)^{2}" and r"\left" not in "".join(pieces)
+
+
+def test_the_grammar_alone_is_checked_without_the_variables():
+    assert [n for n in parse("a*b + sin(c)", None).nodes if n[0] == "var"] == [
+        ("var", "a"), ("var", "b"), ("var", "c")]
+    with pytest.raises(ExprError, match="'foo' at column 1 is a function we do not provide"):
+        parse("foo(a)", None)
+    with pytest.raises(ExprError, match="'.' at column 2|unexpected"):
+        parse("a.b", None)

@@ -6,12 +6,12 @@ import math
 import sys
 
 from ..errors import EvaluationError, VerificationError
-from ..numeric import ad, ad_latex
+from ..numeric import ad, ad_formula, ad_latex, ad_tables
 from ..numeric.ad_check import directional_derivative
-from ..numeric.ad_subst import primal_parts, tangent_parts
 from ..numeric.expr import FUNCTIONS, ExprError, parse
 from ..numeric.fdiff import reliable
-from ..schema import Bool, Field, Identifier, MapOf, Number, Str
+from .autodiff_fields import FIELDS as FIELDS  # the kind's spec keys, defined there
+from .autodiff_fields import output_name, seed_list, seed_vectors
 from .base import Check, Solution
 
 NAME = "autodiff"
@@ -19,14 +19,6 @@ SUMMARY = "forward and reverse mode AD traces (Baydin et al. 2018) of an express
 EPS = sys.float_info.epsilon
 MAX_ROWS = 400  # operations shown in one document; the engine itself has no such limit
 PER_VARIABLE = 4  # finite differences along each variable when there are at most this many
-VALUE = Number(max_abs=1e6)
-VARIABLE = Identifier(pattern=r"[A-Za-z][A-Za-z0-9_]*", max_len=16)
-FIELDS = {
-    "function": Field(Str(max_len=5000, multiline=False), required=True),
-    "at": Field(MapOf(VALUE, key=VARIABLE, max_len=26), required=True),
-    "forward": Field(MapOf(VALUE, key=VARIABLE, max_len=26)),  # default: 1 on the first one
-    "reverse": Field(Bool(), default=False),  # the adjoint table only when asked for
-}
 
 
 def shown_lines(params: dict) -> int:
@@ -37,23 +29,35 @@ def shown_lines(params: dict) -> int:
         rows = sum(1 for node in nodes if node[0] != "const")  # constants stay in their row
     except ExprError:
         rows = 0  # check() reports it
-    return 10 + rows * (2 + bool(params["reverse"]))
+    tables = (params["forward"] is not False) + bool(params["reverse"])
+    return 10 + rows * (1 + tables)
 
 
 def check(params, loc, ctx) -> None:
-    """Variables are not function names, the seed names variables, the function parses."""
+    """Names of inputs, output and seeds; some table to show; the function's names."""
     names = list(params["at"])
     for name in names:
         if name in FUNCTIONS:
             ctx.error(loc.key("at").key(name), f"'{name}' is a function, not a variable name",
                       at_key=True)
-    for name in params["forward"] or {}:
-        if name not in names:
-            ctx.error(loc.key("forward").key(name), f"'{name}' is not a variable of `at` "
-                      f"({', '.join(names)})", at_key=True)
-    if params["forward"] and not any(params["forward"].values()):
-        ctx.error(loc.key("forward"), "every tangent is 0: forward mode would only show zeros "
-                  "(give at least one variable a nonzero tangent)")
+    out = params["output"]
+    if out is not None and (out in names or out in FUNCTIONS):
+        what = "an input's name" if out in names else "a function's name"
+        ctx.error(loc.key("output"), f"'{out}' is {what}; the output needs a name of its own")
+    if params["forward"] is False and not params["reverse"]:
+        ctx.error(loc.key("forward"), "false leaves no table to show: give a seed, or ask for "
+                  "the reverse table too (reverse: true)")
+    for seed, where in seed_list(params):
+        at = loc.key("forward")
+        for i in where or ():
+            at = at.index(i)
+        for name in seed:
+            if name not in names:
+                ctx.error(at.key(name), f"'{name}' is not a variable of `at` "
+                          f"({', '.join(names)})", at_key=True)
+        if where is not None and not any(seed.values()):
+            ctx.error(at, "every tangent is 0: forward mode would only show zeros "
+                      "(give at least one variable a nonzero tangent)")
     try:
         graph = parse(params["function"], names)
     except ExprError as exc:
@@ -63,12 +67,6 @@ def check(params, loc, ctx) -> None:
     if rows > MAX_ROWS:
         ctx.error(loc.key("function"), f"has {rows} operations; a question may show at most "
                   f"{MAX_ROWS}")
-
-
-def _seed(params) -> dict:
-    names = list(params["at"])
-    given = params["forward"] or {names[0]: 1.0}
-    return {name: float(given.get(name, 0.0)) for name in names}
 
 
 def _trace(params):
@@ -86,26 +84,28 @@ def _point(at: dict) -> str:
 
 
 def solve(params: dict) -> Solution:
-    """The trace, forward mode on the seed, reverse mode from ȳ = 1, the gradient."""
+    """The trace, forward mode on each seed, reverse mode from ȳ = 1, the gradient."""
     names = list(params["at"])
     n = len(names)
     graph, rows, y = _trace(params)
     values = {k - n + 1: float(params["at"][name]) for k, name in enumerate(names)}
     values.update({r.k: r.value for r in rows})
-    seed = _seed(params)
-    tangent = ad.forward(rows, {k - n + 1: seed[name] for k, name in enumerate(names)})
+    seeds = seed_vectors(params)
+    tangents = [ad.forward(rows, {k - n + 1: s[name] for k, name in enumerate(names)})
+                for s in seeds]
     adjoint, steps = ad.reverse(rows, y, n)
     gradient = {name: adjoint[k - n + 1] for k, name in enumerate(names)}
     inputs = [{"k": k - n + 1, "name": name, "latex": ad_latex.var_latex(name)}
               for k, name in enumerate(names)]
-    forward = [{"name": f"v{i['k']}", "expr": i["name"], "value": values[i["k"]],
-                "tangent": tangent[i["k"]]} for i in inputs]
-    forward += [{"name": f"v{r.k}", "expr": ad.row_text(r, plain=True).split(" = ", 1)[1],
-                 "value": r.value, "tangent": tangent[r.k]} for r in rows]
-    answers = {"value": values[y], "gradient": gradient,
-               "forward": {"seed": seed, "derivative": tangent[y], "trace": forward}}
+    out = output_name(params)
+    answers = {"output": out, "value": values[y], "gradient": gradient}
+    if seeds:
+        forwards = [ad_tables.forward_json(rows, inputs, values, s, t, y)
+                    for s, t in zip(seeds, tangents)]
+        answers["forward"], answers["forwards"] = forwards[0], forwards
     row_by_k = {r.k: r for r in rows}
-    reverse_rows = [_step_row(row_by_k[src], pos, target, partial, previous, value, adjoint)
+    reverse_rows = [ad_tables.step_row(row_by_k[src], pos, target, partial, previous, value,
+                                       adjoint)
                     for target, src, pos, partial, previous, value in steps]
     if params["reverse"]:
         answers["reverse"] = {
@@ -113,90 +113,74 @@ def solve(params: dict) -> Solution:
                       for s in reverse_rows],
             "adjoints": {f"v{k}": a for k, a in sorted(adjoint.items())},
         }
-    table_rows = [{"k": r.k, "expr": ad.row_text(r).split(" = ", 1)[1], "value": r.value,
-                   "primal": primal_parts(r, values), "rule": ad_latex.tangent_rule(r),
-                   "tangent_parts": tangent_parts(r, values, tangent), "tangent": tangent[r.k],
-                   "arrow": r.k == (len(rows) + 1) // 2} for r in rows]
+    table_rows = ad_tables.forward_rows(rows, values, tangents)
+    out_latex = ad_latex.var_latex(out)
+    labels = part_labels(params)
     work = {
-        "function": ad_latex.function_latex(graph, names), "inputs": inputs, "y": y,
-        "rows": table_rows, "values": values, "tangent": tangent, "seed": seed,
-        "along": ad_latex.directional_parts(seed),
-        "partial_of": _partial_of(seed, inputs),
+        "function": ad_formula.function_pieces(graph), "inputs": inputs, "y": y,
+        "out": out_latex, "rows": table_rows, "values": values,
+        "seeds": [{"seed": s, "tangent": t, "derivative": t[y],
+                   "along": ad_latex.directional_parts(s, out_latex),
+                   "partial_of": ad_tables.partial_of(s, inputs)}
+                  for s, t in zip(seeds, tangents)],
+        "forward_label": labels[0] if seeds else "",
+        "reverse_label": labels[-1] if params["reverse"] else "",
         "partials": list({(s["source"], s["target"]): {"source": s["source"],
                           "target": s["target"], "latex": s["partial_latex"]}
                           for s in reverse_rows}.values()),
         "adjoint": adjoint,
-        "reverse_table": _side_by_side(table_rows, list(reversed(reverse_rows))),
+        "reverse_table": ad_tables.side_by_side(table_rows, list(reversed(reverse_rows))),
         "n": n, "m": len(rows),
     }
     return Solution(answers, work)
 
 
-def _partial_of(seed: dict, inputs: list[dict]) -> str:
-    """The variable whose partial derivative the forward sweep computes (LaTeX): the one
-    seeded with tangent 1 when all others are 0; "" for any other direction."""
-    seeded = [i for i in inputs if seed[i["name"]] != 0]
-    return seeded[0]["latex"] if len(seeded) == 1 and seed[seeded[0]["name"]] == 1 else ""
-
-
-def _side_by_side(primal: list, adjoint: list) -> list[dict]:
-    """Body lines of the reverse table: the primal rows read down on the left, the adjoint
-    steps read up on the right. The shorter side is padded where it reads last (below the
-    primal rows, above the adjoint steps), so y and ȳ = 1 meet their neighbours."""
-    size = max(len(primal), len(adjoint))
-    gap = size - len(adjoint)
-    return [{"left": primal[i] if i < len(primal) else None,
-             "right": adjoint[i - gap] if i >= gap else None,
-             "arrow": i == (size - 1) // 2} for i in range(size)]
-
-
-def _step_row(row, pos, target, partial, previous, value, adjoint) -> dict:
-    """One adjoint step for the reverse table (LaTeX) and answers.json (plain text)."""
-    incremental = previous is not None
-    bar = rf"\bar v_{{{target}}}"
-    term = rf"\bar v_{{{row.k}}} \, \frac{{\partial v_{{{row.k}}}}}{{\partial v_{{{target}}}}}"
-    plain = f"vbar{row.k} * dv{row.k}/dv{target}"
-    return {"target": target, "source": row.k, "value": value, "partial": partial,
-            "incremental": incremental, "source_adjoint": adjoint[row.k],
-            "previous": previous,
-            "latex": f"{bar} + {term}" if incremental else term,
-            "partial_latex": ad_latex.partial_latex(row, pos),
-            "plain": f"vbar{target} + {plain}" if incremental else plain}
-
-
 def verify(params: dict, solution: Solution) -> list[Check]:
-    """Forward = reverse on the seed direction; both = Ridders' finite differences."""
+    """Forward = reverse along every seed; both = Ridders' finite differences."""
     a = solution.answers
     names = list(params["at"])
-    seed, gradient, forward = a["forward"]["seed"], a["gradient"], a["forward"]["derivative"]
-    along = math.fsum(gradient[k] * seed[k] for k in names)
+    gradient, out = a["gradient"], solution.work["out"]
     graph, rows, y = _trace(params)
-    # Both sweeps sum the same products partial x tangent (adjoint) along the paths of the
-    # graph in different orders; each product and sum adds at most ~(rows + 1) eps of the
-    # sum of |products|, which the magnitude sweep computes. Beyond that bound is a bug.
     n = len(names)
-    size = ad.forward(rows, {k - n + 1: seed[x] for k, x in enumerate(names)}, True)[y]
-    bound = 4 * EPS * (len(rows) + 1) * size
-    if abs(forward - along) > bound:
-        raise VerificationError(f"forward mode gives {forward!r}, reverse mode · seed gives "
-                                f"{along!r} (rounding allows {bound:.1e})")
-    checks = [Check("forward and reverse mode", r"$\dot y$ (forward) $= \nabla y \cdot "
-                    r"\dot x$ (reverse)", f"difference {abs(forward - along):.1e} "
-                    f"(rounding bound {bound:.1e})")]
+
+    def vector(seed: dict) -> dict:
+        return {k - n + 1: seed[x] for k, x in enumerate(names)}
+
+    sweeps = [(f["seed"], f["derivative"]) for f in a.get("forwards", [])]
+    if not sweeps:  # no forward table: forward mode along the first variable, swept here
+        first = {x: float(k == 0) for k, x in enumerate(names)}
+        sweeps = [(first, ad.forward(rows, vector(first))[y])]
+    worst = (0.0, 0.0)  # (difference, bound) of the seed closest to its bound
+    for seed, forward in sweeps:
+        along = math.fsum(gradient[k] * seed[k] for k in names)
+        # Both sweeps sum the same products partial x tangent (adjoint) along the paths of
+        # the graph in different orders; each product and sum adds at most ~(rows + 1) eps
+        # of the sum of |products|, which the magnitude sweep computes. Beyond it is a bug.
+        bound = 4 * EPS * (len(rows) + 1) * ad.forward(rows, vector(seed), True)[y]
+        if abs(forward - along) > bound:
+            raise VerificationError(f"forward mode gives {forward!r}, reverse mode · seed "
+                                    f"gives {along!r} (rounding allows {bound:.1e})")
+        if abs(forward - along) * worst[1] >= worst[0] * bound:
+            worst = (abs(forward - along), bound)
+    many = f"{len(sweeps)} seeds, the closest: " if len(sweeps) > 1 else ""
+    checks = [Check("forward and reverse mode", rf"$\dot {out}$ (forward) $= \nabla {out} "
+                    r"\cdot \dot x$ (reverse)", f"{many}difference {worst[0]:.1e} "
+                    f"(rounding bound {worst[1]:.1e})")]
     # The rounding error of y itself: each row v_k is off by about eps |v_k|, which reaches y
     # multiplied by its adjoint (first-order error analysis of the trace). Rows of constants
     # have no adjoint: they round the same way at every point, which is no noise.
     work, at = solution.work, {x: float(v) for x, v in params["at"].items()}
     noise = 4 * EPS * math.fsum(abs(work["adjoint"].get(k, 0.0) * v)
                                 for k, v in work["values"].items())
-    directions = [("the seed", seed, forward)]
+    directions = [(f"seed {k + 1}" if len(sweeps) > 1 else "the seed", seed, forward)
+                  for k, (seed, forward) in enumerate(sweeps[:len(a.get("forwards", []))])]
     if n <= PER_VARIABLE:
         directions += [(x, {j: float(j == x) for j in names}, gradient[x]) for x in names]
     else:  # one direction mixing every variable checks the whole gradient at once
         mix = {x: (-1) ** k * (1 + k / n) for k, x in enumerate(names)}
         directions.append(("a mixed direction", mix, math.fsum(gradient[x] * mix[x]
                                                                 for x in names)))
-    worst, checked, skipped = 0.0, 0, []
+    largest, checked, skipped = 0.0, 0, []
     for label, direction, exact in directions:
         result = directional_derivative(graph, at, direction, noise)
         if result is None or not reliable(*result):
@@ -207,14 +191,14 @@ def verify(params: dict, solution: Solution) -> list[Check]:
         # Ridders' error estimate is the spread of its best entries, an order of magnitude
         # at most; the 1e-9 relative floor covers AD's own rounding in long traces.
         if gap > 10 * error + 1e-9 * (1 + abs(exact)):
-            raise VerificationError(f"∂y along {label}: AD gives {exact!r}, finite differences "
-                                    f"give {estimate!r} ± {error:.1e}")
-        worst, checked = max(worst, gap / (1 + abs(exact))), checked + 1
+            raise VerificationError(f"∂{a['output']} along {label}: AD gives {exact!r}, "
+                                    f"finite differences give {estimate!r} ± {error:.1e}")
+        largest, checked = max(largest, gap / (1 + abs(exact))), checked + 1
     if checked:
         note = f"; not checkable along {', '.join(skipped)}" if skipped else ""
         checks.append(Check(f"{checked} directional derivatives", "forward/reverse = finite "
                             "differences (Ridders' extrapolation)", f"largest relative gap "
-                            f"{worst:.1e}{note}"))
+                            f"{largest:.1e}{note}"))
     return checks
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from .ad import Row, const_text, operand_text, v_name
-from .expr import Graph
 
 GREEK = set("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
             "sigma tau upsilon phi chi psi omega".split())
@@ -111,50 +110,9 @@ def _power_rule(row: Row, a: list) -> str:
     return f"{a[1]} \\, {base}".rstrip(" \\,") if base else a[1]
 
 
-_PRECEDENCE = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "pow": 4}
-
-
-def function_latex(graph: Graph, variables: list[str]) -> str:
-    """The parsed function as LaTeX, with only the brackets precedence needs."""
-    memo: dict[int, tuple[str, int]] = {}
-    for node_id, node in enumerate(graph.nodes):  # children always come before parents
-        op = node[0]
-        if op == "var":
-            memo[node_id] = (var_latex(node[1]), 9)
-        elif op == "const":
-            text = operand_text(("c", node[1]))
-            memo[node_id] = (text, 9)
-        elif op in _PRECEDENCE:
-            memo[node_id] = (_operator(op, [memo[c] for c in node[1:]]), _PRECEDENCE[op])
-        else:
-            inner = memo[node[1]][0]
-            name = {"sigmoid": r"\sigma", "log": r"\ln"}.get(op, f"\\{op}")
-            text = rf"\left\lvert {inner} \right\rvert" if op == "abs" else \
-                rf"\sqrt{{{inner}}}" if op == "sqrt" else rf"{name}\left({inner}\right)"
-            memo[node_id] = (text, 9)
-    return memo[graph.root][0]
-
-
-def _operator(op: str, parts: list[tuple[str, int]]) -> str:
-    prec = _PRECEDENCE[op]
-
-    def wrap(part, strict):
-        text, p = part
-        return rf"\left({text}\right)" if p < prec or (strict and p == prec) else text
-
-    if op == "neg":
-        return f"-{wrap(parts[0], False)}"
-    if op == "div":
-        return rf"\frac{{{parts[0][0]}}}{{{parts[1][0]}}}"
-    if op == "pow":
-        return f"{wrap(parts[0], True)}^{{{parts[1][0]}}}"
-    symbol = {"add": "+", "sub": "-", "mul": r"\cdot"}[op]
-    return f"{wrap(parts[0], False)} {symbol} {wrap(parts[1], op == 'sub')}"
-
-
-def directional_parts(seed: dict[str, float]) -> list[tuple[str, object]]:
-    """The derivative along the seed as a sum of partials, as substitution parts (see
-    ad_subst): \\frac{\\partial y}{\\partial x} - 2 \\, \\frac{\\partial y}{\\partial z}."""
+def directional_parts(seed: dict[str, float], out: str) -> list[tuple[str, object]]:
+    """The derivative of `out` along the seed as a sum of partials, as substitution parts (see
+    ad_subst): \\frac{\\partial f}{\\partial x} - 2 \\, \\frac{\\partial f}{\\partial z}."""
     parts: list[tuple[str, object]] = []
     for name, c in seed.items():
         if c == 0:
@@ -162,5 +120,5 @@ def directional_parts(seed: dict[str, float]) -> list[tuple[str, object]]:
         parts.append(("t", ("-" if c < 0 else "") if not parts else (" - " if c < 0 else " + ")))
         if abs(c) != 1:
             parts += [("n", abs(c)), ("t", r" \, ")]
-        parts.append(("t", rf"\frac{{\partial y}}{{\partial {var_latex(name)}}}"))
+        parts.append(("t", rf"\frac{{\partial {out}}}{{\partial {var_latex(name)}}}"))
     return parts

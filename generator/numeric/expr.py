@@ -76,8 +76,10 @@ def tokenize(text: str) -> Iterator[tuple[str, str, int]]:
 
 
 def parse(text: str, variables) -> Graph:
-    """Parse `text` into a Graph; names must be in `variables` or FUNCTIONS."""
-    variables = list(variables)
+    """Parse `text` into a Graph; names must be in `variables` or FUNCTIONS. With variables
+    None, any other name is a variable (to check the grammar before the variables are known)."""
+    free = variables is None
+    variables = [] if free else list(variables)
     graph = Graph()
     for name in variables:  # inputs first, in the order given: v_{1-n} .. v_0
         graph.add(("var", name))
@@ -115,9 +117,12 @@ def parse(text: str, variables) -> Graph:
                     if nxt != "(":
                         raise ExprError(f"function '{tok}' at column {col} needs (...)", col)
                     ops.append((tok, col))
-                elif tok in variables:
+                elif tok in variables or (free and nxt != "("):
                     output.append(graph.add(("var", tok)))
                     expect_operand = False
+                elif free:
+                    raise ExprError(f"'{tok}' at column {col} is a function we do not provide "
+                                    f"(functions: {', '.join(FUNCTIONS)})", col)
                 else:
                     known = ", ".join(variables) or "none"
                     hint = "a function we do not provide" if nxt == "(" else "not a variable"

@@ -1,0 +1,81 @@
+"""autodiff's own spec fields: the function's grammar, the forward seeds, the output's name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..numeric.expr import ExprError, parse
+from ..schema import INVALID, Bool, Field, Identifier, ListOf, MapOf, Number, Str, Validator
+
+MAX_SEEDS = 4  # tangent columns that fit beside the evaluation trace on a page
+OUTPUT_NAMES = ("f", "g", "h", "F", "G", "H")  # the output's name: the first not an input
+VALUE = Number(max_abs=1e6)
+VARIABLE = Identifier(pattern=r"[A-Za-z][A-Za-z0-9_]*", max_len=16)
+SEED = MapOf(VALUE, key=VARIABLE, max_len=26)
+
+
+@dataclass
+class Function(Str):
+    """The function's text, its grammar checked here and its names against `at` in `check`,
+    so that a problem in another field of the question does not hide it."""
+
+    def check(self, value, loc, ctx):
+        text = super().check(value, loc, ctx)
+        if text is not INVALID:
+            try:
+                parse(text, None)
+            except ExprError as exc:
+                return ctx.error(loc, str(exc))
+        return text
+
+
+@dataclass
+class Seeds(Validator):
+    """`forward`: false (no forward table), one seed {variable: tangent}, or a list of seeds."""
+
+    expects = "false, a seed {variable: tangent} or a list of seeds"
+
+    def check(self, value, loc, ctx):
+        if value is False:
+            return False
+        if isinstance(value, dict):
+            return SEED(value, loc, ctx)
+        if isinstance(value, list):
+            return ListOf(SEED, max_len=MAX_SEEDS)(value, loc, ctx)
+        return self.wrong_type(value, loc, ctx)
+
+
+FIELDS = {
+    "function": Field(Function(max_len=5000, multiline=False), required=True),
+    "at": Field(MapOf(VALUE, key=VARIABLE, max_len=26), required=True),
+    "output": Field(VARIABLE),  # default: the first of OUTPUT_NAMES that is not an input
+    "forward": Field(Seeds()),  # default: 1 on the first variable
+    "reverse": Field(Bool(), default=False),  # the adjoint table only when asked for
+}
+
+
+def output_name(params: dict) -> str:
+    """The output's name: `output`, else the first of f, g, h, F, G, H no input is called,
+    else f_1, f_2, ..."""
+    taken = set(params["at"])
+    given = params.get("output")
+    return given or next(name for name in (*OUTPUT_NAMES, *(f"f_{k}" for k in range(1, 28)))
+                         if name not in taken)
+
+
+def seed_list(params) -> list[tuple[dict, object]]:
+    """(seed as given, its location key path) for every seed; [] for `forward: false`."""
+    forward = params["forward"]
+    if forward is False:
+        return []
+    if forward is None:
+        return [({}, None)]
+    return [(forward, ())] if isinstance(forward, dict) else \
+        [(seed, (i,)) for i, seed in enumerate(forward)]
+
+
+def seed_vectors(params) -> list[dict]:
+    """Every seed as a full tangent vector (1 on the first variable when none is given)."""
+    names = list(params["at"])
+    return [{name: float((seed or {names[0]: 1.0}).get(name, 0.0)) for name in names}
+            for seed, _ in seed_list(params)]
