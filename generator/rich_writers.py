@@ -27,7 +27,14 @@ class _Writer:
         self.links: list[str] = []
 
     def write(self, tokens: list[Token]) -> str:
+        pending: list[str] = []  # a run of text escaped as one: `\-\-` must stay two dashes
         for token in walk(tokens):
+            if token.type in ("text", "text_special"):
+                pending.append(token.content)
+                continue
+            if pending:
+                self.out.append(self.text("".join(pending)))
+                pending = []
             if token.type in self.MARKUP:
                 self.out.append(self.MARKUP[token.type])
                 continue
@@ -35,6 +42,7 @@ class _Writer:
             if method is None:
                 raise BuildError(f"text: Markdown element '{token.type}' is not supported")
             method(token)
+        self.out.append(self.text("".join(pending)))
         return "".join(self.out).strip()
 
     def value(self, token: Token) -> str:
@@ -62,11 +70,6 @@ class _Writer:
         shown = self.value(token)
         self.out.append(self.math(shown, False) if isinstance(shown, MathText)
                         else self.text(shown))
-
-    def visit_text(self, token: Token) -> None:
-        self.out.append(self.text(token.content))
-
-    visit_text_special = visit_text
 
     def visit_code_inline(self, token: Token) -> None:
         self.out.append(self.code(token.content))

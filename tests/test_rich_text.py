@@ -64,6 +64,10 @@ def test_raw_html_links_and_entities_are_shown_as_typed():
     assert "\\input{" not in tex.replace("\\textbackslash{}input", "")
 
 
+def test_escaped_dashes_stay_dashes():  # T1 joins -- into an en dash
+    assert to_latex("a \\-\\-\\- b --") == "a -{}-{}- b -{}-"
+
+
 @pytest.mark.parametrize("text, problems", [
     ("![a plot](plot.png)", ["images are not allowed in text ('![a plot](...)'); a figure needs "
                              "a question kind that draws it"]),

@@ -1,5 +1,6 @@
 """Injection and reproducibility: user strings are shown, never executed; builds repeat exactly."""
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,8 +21,15 @@ PAYLOADS = {
 }
 
 
+def markdown_literal(payload: str) -> str:
+    """The payload written for a Markdown field: every ASCII punctuation mark escaped, so it
+    must print exactly as the payload (and a brace names no value)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", payload)
+
+
 def spec_with(payload: str) -> dict:
     """A spec with the payload in every field that takes free text."""
+    rich = markdown_literal(payload)
     return {
         "title": f"T {payload}", "subtitle": f"S {payload}", "course": f"C {payload}",
         "due": f"D {payload}", "author": f"A {payload}",
@@ -31,9 +39,9 @@ def spec_with(payload: str) -> dict:
             {"id": "q2", "kind": "conv_design", "parts": [
                 {"label": f"L {payload}", "layer": "pool", "input": [1, 8, 8],
                  "given": {"k": 2}}]},
-            {"id": "q3", "kind": "text", "statement": f"Stmt {payload} and $x^2$",
-             "solution": f"Sol {payload}\n\nSecond paragraph {payload}"},
-            {"id": "q4", "kind": "convolution", "statement": f"Override {payload}",
+            {"id": "q3", "kind": "text", "statement": f"Stmt {rich} and $x^2$",
+             "solution": f"Sol {rich}\n\nSecond paragraph {rich}"},
+            {"id": "q4", "kind": "convolution", "statement": f"Override {rich}",
              "input": [3], "kernel": [1]},
         ],
     }
