@@ -137,9 +137,10 @@ def _tex_key(tex: str, folder: Path) -> str:
 
 
 def _tidy(folder: Path) -> None:
-    """Remove LaTeX's by-products: what stays is what outdir.OUTPUT_FILES names."""
+    """Remove LaTeX's by-products: what stays is what cache.OUTPUT_NAME names."""
     for path in folder.iterdir():
-        if path.is_file() and not outdir.OUTPUT_FILES.fullmatch(path.name):
+        if path.is_file() and not cache.OUTPUT_NAME.fullmatch(path.name) and \
+                path.name != outdir.MARK:
             path.unlink()
 
 

@@ -94,8 +94,13 @@ def quick_up_to_date(spec_path: Path, folder: Path, overrides, formats) -> bool:
 
 
 MAX_RECORD_BYTES = 4_000_000
+MAX_OUTPUT_BYTES = 1 << 28  # one output file
+MAX_RECORDED_BYTES = 1 << 30  # all files of a record together
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_NAME = re.compile(r"(?:figures/)?(?!\.\.?$)[\w.+-]+")  # the names a build writes
+OUTPUT_NAME = re.compile(r"(?:answer-key|handout)\.(?:tex|pdf)|index\.html|answers\.json|"
+                         r"figures/(?!\.)[\w.+-]+\.(?:svg|pdf)")  # what a build writes
+_FIGURE = re.compile(r"(?!\.)[\w.+-]+\.(?:svg|pdf)")
+_TEX = re.compile(r"(?:answer-key|handout)\.tex")
 
 
 def read(folder: Path) -> dict:
@@ -106,22 +111,33 @@ def read(folder: Path) -> dict:
         record = json.loads(data.decode("utf-8")) if data is not None else None
     except (ValueError, RecursionError):
         return {}
-    return record if _valid_record(record) else {}
+    if not _valid_record(record) or _recorded_bytes(folder, record["files"]) > \
+            MAX_RECORDED_BYTES:
+        return {}  # (a record naming huge files would make every run read them)
+    return record
 
 
 def _valid_record(record) -> bool:
-    def table(value, names=_NAME):
+    """A record names only files a build writes, each with a SHA-256."""
+    def table(value, names):
         return isinstance(value, dict) and all(
             isinstance(k, str) and names.fullmatch(k) and
             isinstance(v, str) and _HEX64.fullmatch(v) for k, v in value.items())
 
     return (isinstance(record, dict) and isinstance(record.get("key"), str)
             and _HEX64.fullmatch(record["key"]) is not None
-            and table(record.get("files")) and bool(record["files"])
-            and all(table(record.get(part, {})) for part in ("figures", "tex")))
+            and table(record.get("files"), OUTPUT_NAME) and bool(record["files"])
+            and table(record.get("figures", {}), _FIGURE) and table(record.get("tex", {}), _TEX))
 
 
-MAX_OUTPUT_BYTES = 1 << 30
+def _recorded_bytes(folder: Path, names) -> int:
+    total = 0
+    for name in names:
+        try:
+            total += os.lstat(folder / name).st_size
+        except OSError:
+            pass  # missing: the record is merely out of date
+    return total
 
 
 def verified(folder: Path, name: str, digest: str | None) -> bytes | None:
@@ -143,7 +159,7 @@ def up_to_date(folder: Path, key: str, record: dict) -> bool:
 def write(folder: Path, key: str, extra: dict) -> None:
     """Record the key and the hash of every file in `folder`."""
     files = {str(p.relative_to(folder)): file_hash(p) for p in sorted(folder.rglob("*"))
-             if p.is_file() and p.name not in (CACHE_FILE, MARK)}
+             if p.is_file() and OUTPUT_NAME.fullmatch(str(p.relative_to(folder)))}
     record = {"key": key, "files": files, **extra}
     (folder / CACHE_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
                                      encoding="utf-8")

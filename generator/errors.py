@@ -39,8 +39,10 @@ class Problem:
         return cls(Location("answerkey"), message)
 
     def __str__(self) -> str:
-        field = f" {self.location.field}:" if self.location.field else ""
-        return f"{self.location}:{field} {self.message}"
+        """One line: control characters in names and messages (a YAML key may hold any)
+        are written as escapes."""
+        field = f" {printable(self.location.field)}:" if self.location.field else ""
+        return f"{self.location}:{field} {printable(self.message)}"
 
 
 class AnswerkeyError(Exception):

@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .cache import CACHE_FILE as LEGACY_MARK  # every output folder of answerkey 0.1 has one
-from .cache import MARK
+from .cache import MARK, OUTPUT_NAME
+from .cache import read as read_record
 from .errors import BuildError, Location, Problem, SpecError, printable
 from .safeio import pid_alive
 
@@ -31,10 +32,6 @@ STAGING = re.compile(r"\.answerkey-(\d+)-[0-9a-f]{8}")
 MOVED_ASIDE = re.compile(r"\.(.+)\.old-(\d+)")
 TEMP_FILE = re.compile(r"\.(?:variants\.csv|all-keys\.pdf|all-handouts\.pdf)\.(\d+)\.tmp")
 
-# What a build writes into its folder; anything else there is somebody else's.
-OUTPUT_FILES = re.compile(r"(?:answer-key|handout)\.(?:tex|pdf|html)|index\.html|answers\.json|"
-                          + re.escape(LEGACY_MARK) + "|" + re.escape(MARK))
-FIGURE_FILE = re.compile(r"[\w.-]+\.(?:svg|pdf)")
 VARIANTS = "variants"  # the subfolder `answerkey variants` fills; a rebuild keeps it
 MANIFEST = "variants.csv"  # beside the variant folders, with every variant merged for print:
 MERGED = {"answer-key.pdf": "all-keys.pdf", "handout.pdf": "all-handouts.pdf"}
@@ -84,25 +81,40 @@ def make_folder(folder: Path, exist_ok: bool = True) -> Path:
 
 
 def foreign_entries(folder: Path, variant_root: bool = False) -> list[str]:
-    """The entries of an answerkey folder that answerkey did not write (links included)."""
+    """The entries of an answerkey folder that answerkey did not write: in an output folder,
+    all but its mark, its cache record, the files that record lists (when the record is
+    damaged: the files named as a build names its outputs) and a marked `variants/`; in a
+    `variants/` folder, all but its mark, the manifest, the merged PDFs and marked folders.
+    Links and anything that is not a regular file or folder are always foreign."""
+    ours: set | None = None
+    if not variant_root:
+        ours = set(read_record(folder).get("files", {})) or None  # None: judge by the name
     foreign = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         name = entry.name
         if entry.is_symlink():
             foreign.append(name)
-        elif variant_root:
-            if not (entry.is_file() and name in (MARK, MANIFEST, *MERGED.values())) and not (
-                    entry.is_dir() and is_marked(Path(entry.path))):
+        elif entry.is_dir(follow_symlinks=False):
+            if is_marked(Path(entry.path)) and (variant_root or name == VARIANTS):
+                continue
+            if name == "figures" and not variant_root:
+                foreign += [f"figures/{e.name}" for e in sorted(os.scandir(entry.path),
+                                                                 key=lambda e: e.name)
+                            if e.is_symlink() or not e.is_file()
+                            or not _ours(f"figures/{e.name}", ours)]
+            else:
                 foreign.append(name)
-        elif entry.is_file():
-            if not OUTPUT_FILES.fullmatch(name):
-                foreign.append(name)
-        elif name == "figures" and entry.is_dir():
-            foreign += [f"figures/{e.name}" for e in os.scandir(entry.path)
-                        if e.is_symlink() or not e.is_file() or not FIGURE_FILE.fullmatch(e.name)]
-        elif not (name == VARIANTS and is_marked(Path(entry.path))):
+        elif not entry.is_file(follow_symlinks=False):
+            foreign.append(name)
+        elif name in (MARK, LEGACY_MARK):
+            continue
+        elif not (name in (MANIFEST, *MERGED.values()) if variant_root else _ours(name, ours)):
             foreign.append(name)
     return foreign
+
+
+def _ours(name: str, recorded: set | None) -> bool:
+    return name in recorded if recorded is not None else bool(OUTPUT_NAME.fullmatch(name))
 
 
 def check_replaceable(target: Path, force: bool, variant_root: bool = False) -> None:
@@ -177,7 +189,7 @@ def recover_interrupted(parent: Path) -> None:
             target = parent / aside.group(1)
             if not (target.exists() or target.is_symlink()):
                 path.rename(target)
-            else:
+            elif not foreign_entries(path):  # else it holds somebody's files: left alone
                 _keep_variants(path, target)
                 shutil.rmtree(path, ignore_errors=True)
 

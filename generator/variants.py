@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -138,6 +140,11 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
                   str(folder / (students[k].id if students else f"{k:0{width}d}")),
                   tuple(formats), force, inner, students[k].name if students else None)
              for k in range(count)]
+    names = {Path(t.target).name for t in tasks}
+    stale = [p for p in folder.iterdir() if p.name not in names and p.is_dir() and
+             not p.is_symlink() and outdir.is_marked(p)]
+    for old in stale:  # removed after a complete run: refused now if a user's files are in it
+        outdir.check_replaceable(old, force)
     started = time.monotonic()
     results: list[dict] = []
     complete = False
@@ -146,10 +153,8 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
         complete = len(results) == len(tasks) and not any(
             "error" in r or r.get("interrupted") for r in results)
         if complete:  # folders of an earlier run that this one does not have
-            names = {Path(t.target).name for t in tasks}
-            for old in folder.iterdir():
-                if old.name not in names and old.is_dir() and outdir.is_marked(old):
-                    shutil.rmtree(old)
+            for old in stale:
+                shutil.rmtree(old)
     finally:
         merge_pdfs(folder, write_manifest(folder), log)
     for line in dict.fromkeys(w for r in results for w in r.get("warnings", ())):
@@ -250,6 +255,7 @@ def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
             else:
                 subprocess.run(["pdfunite", *map(str, parts), str(tmp)], check=True,
                                capture_output=True, stdin=subprocess.DEVNULL)
+            _deterministic_id(tmp, parts)
             tmp.replace(target)
         except subprocess.CalledProcessError as exc:
             tmp.unlink(missing_ok=True)
@@ -258,6 +264,23 @@ def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
 
 
 _COLUMNS = ("id", "index", "seed", "spec_sha256", "answerkey_version")
+
+
+# pdfunite gives the merged file a new /ID each run; the same parts should give the same bytes.
+_TRAILER_ID = re.compile(rb"/ID\s*\[\s*\((?:\\.|[^\\)])*\)\s*\((?:\\.|[^\\)])*\)\s*\]", re.S)
+
+
+def _deterministic_id(merged: Path, parts: list[Path]) -> None:
+    """Replace the last /ID of `merged` (in its trailer, after every object the cross-
+    reference table locates) by one derived from the parts' bytes."""
+    data = merged.read_bytes()
+    found = list(_TRAILER_ID.finditer(data, max(0, len(data) - 4096)))
+    if not found:
+        return
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in parts)).hexdigest()[:32].encode()
+    m = found[-1]
+    merged.write_bytes(data[:m.start()] + b"/ID [<" + digest + b"> <" + digest + b">]" +
+                       data[m.end():])
 
 
 def _valid_row(row, name: str) -> bool:

@@ -136,34 +136,37 @@ def test_files_a_user_put_into_an_output_folder_need_force(tmp_path, spec, built
     assert not (built / "a1" / "notes.txt").exists()
 
 
-def test_a_link_planted_at_an_output_name_is_neither_followed_nor_copied(tmp_path, spec, built):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("private")
-    pdf = built / "a1" / "answer-key.pdf"
-    pdf.unlink()
-    pdf.symlink_to(secret)
+@pytest.mark.parametrize("name", ["figures/my-diagram.svg", "figures/q1-extra.pdf",
+                                  "handout.html", "answer-key.html", "index.html"])
+def test_a_user_file_with_an_output_like_name_is_the_users(tmp_path, name):
+    """Only what the cache record lists is answerkey's, not whatever looks like it."""
+    spec = write_spec(tmp_path, PLOT, "plot.yaml")
+    out = tmp_path / "out"
+    assert run_cli("build", spec, "-o", out, "--to", "pdf,json").returncode == 0
+    path = out / "plot" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("mine")
+    before = tree(tmp_path)
+    result = run_cli("build", spec, "-o", out, "--to", "json", "--set", "title=Plot 2")
+    refused(result, f"{out / 'plot'}/: holds {name}, which answerkey did not write: move it "
+                    "away, or pass --force to replace the folder and delete it")
+    assert tree(tmp_path) == before
+
+
+def test_with_a_damaged_record_the_output_names_are_answerkeys(tmp_path, spec, built):
+    """A damaged record is not trusted, so the files are judged by their names: outputs
+    are rebuilt, a user's notes still need --force."""
+    record = built / "a1" / ".answerkey-cache.json"
+    record.write_text("{not json")
+    result = run_cli("build", spec, "-o", built, "--set", "q5.kernel=[3]")
+    assert result.returncode == 0, result.stderr
+    record.write_text("{not json")
+    (built / "a1" / "notes.txt").write_text("mine")
+    before = tree(tmp_path)
     refused(run_cli("build", spec, "-o", built),
-            f"{built / 'a1'}/: holds answer-key.pdf, which answerkey did not write: move it "
-            "away, or pass --force to replace the folder and delete it")
-    result = run_cli("build", spec, "-o", built, "--force")
-    assert result.returncode == 0, result.stderr
-    assert not pdf.is_symlink() and pdf.read_bytes().startswith(b"%PDF")
-    assert secret.read_text() == "private"
-
-
-def test_outputs_of_formats_not_asked_for_are_kept(tmp_path, spec, built):
-    folder = built / "a1"
-    pdf = (folder / "answer-key.pdf").read_bytes()
-    result = run_cli("build", spec, "-o", built, "--to", "json", "--set", "q5.kernel=[2]")
-    assert result.returncode == 0, result.stderr
-    assert "kept from before: answer-key.pdf, answer-key.tex, handout.pdf, handout.tex, " \
-           "index.html" in result.stdout
-    assert (folder / "answer-key.pdf").read_bytes() == pdf
-    assert json.loads((folder / "answers.json").read_text())["questions"]["q5"]["params"][
-        "kernel"] == [2]
-    # the kept PDF is known to be of the old .tex: asking for PDFs again compiles them
-    result = run_cli("build", spec, "-o", built, "--to", "pdf", "--set", "q5.kernel=[2]")
-    assert "2 PDF(s) compiled" in result.stdout, result.stdout
+            f"{built / 'a1'}/: holds notes.txt, which answerkey did not write: move it away, or "
+            "pass --force to replace the folder and delete it")
+    assert tree(tmp_path) == before
 
 
 # -- nothing in an output folder is trusted unverified -----------------------------------------
@@ -367,3 +370,69 @@ def test_deleting_the_output_root_mid_build_is_one_line(tmp_path):
     if proc.returncode == 1:
         line, = err.splitlines()
         assert line.startswith("error: ") and "internal error" not in line, line
+
+
+def test_a_record_naming_huge_or_foreign_files_is_ignored(tmp_path, spec, built):
+    """Hard links to one big sparse file, listed with their true hashes: reading them would
+    cost every run gigabytes; a record naming files a build never writes is not valid."""
+    folder = built / "a1"
+    big = tmp_path / "big"
+    with open(big, "wb") as handle:
+        handle.truncate(300 << 20)
+    digest = hashlib.sha256(big.read_bytes()).hexdigest()
+    record = json.loads((folder / ".answerkey-cache.json").read_text())
+    (folder / "figures").mkdir()
+    for k in range(5):
+        os.link(big, folder / "figures" / f"z{k}.pdf")
+        record["files"][f"figures/z{k}.pdf"] = digest
+    (folder / ".answerkey-cache.json").write_text(json.dumps(record))
+    from generator import cache
+
+    assert cache.read(folder) == {}  # 1.5 GB recorded: not trusted
+    record["files"] = {"notes.txt": digest}
+    (folder / ".answerkey-cache.json").write_text(json.dumps(record))
+    assert cache.read(folder) == {}
+
+
+def test_recovery_keeps_a_moved_aside_folder_holding_a_users_files(tmp_path, spec, built):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    aside = built / f".a1.old-{dead.pid}"
+    shutil.copytree(built / "a1", aside)
+    (aside / "notes.txt").write_text("mine")
+    result = run_cli("build", spec, "-o", built, "--force")
+    assert result.returncode == 0, result.stderr
+    assert (aside / "notes.txt").read_text() == "mine"
+
+
+def test_stale_variant_folders_holding_a_users_files_are_kept(tmp_path):
+    spec = write_spec(tmp_path, VARIANT_SPEC, "v.yaml")
+    out = tmp_path / "out"
+    assert run_cli("variants", spec, "-n", 3, "-o", out, "--to", "json").returncode == 0
+    notes = out / "v" / "variants" / "002" / "notes.txt"
+    notes.write_text("mine")
+    before = tree(tmp_path)
+    refused(run_cli("variants", spec, "-n", 2, "-o", out, "--to", "json"),
+            f"{notes.parent}/: holds notes.txt, which answerkey did not write: move it away, "
+            "or pass --force to replace the folder and delete it")
+    assert tree(tmp_path) == before
+    assert run_cli("variants", spec, "-n", 2, "-o", out, "--to", "json",
+                   "--force").returncode == 0
+    assert not notes.parent.exists()
+
+
+VARIANT_SPEC = """
+title: V
+questions:
+  - {id: c, kind: convolution, input: [{randint: [1, 9]}, 2, 3], kernel: [1, 1]}
+"""
+
+
+def test_a_control_character_in_a_key_stays_on_one_line(tmp_path):
+    spec = tmp_path / "k.yaml"
+    spec.write_text('title: t\nquestions:\n  - id: c1\n    kind: convolution\n'
+                    '    input: [1, 2]\n    kernel: [1]\n    "bad\\nkey\\u001b[31m": 1\n')
+    result = run_cli("check", spec)
+    assert result.returncode == 2
+    line, = result.stderr.splitlines()
+    assert "\x1b" not in line and "bad\\nkey\\x1b[31m" in line, line

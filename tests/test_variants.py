@@ -239,3 +239,14 @@ def test_jobs_are_capped_at_what_the_machine_holds(tmp_path):
     cap = int(note.rsplit("-j ", 1)[1])
     assert 1 <= cap <= 4 * os.cpu_count()
     assert f"with -j {cap} " in result.stdout
+
+
+def test_merged_pdfs_are_reproducible(tmp_path):
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    merged = []
+    for _ in range(2):
+        assert run_cli("variants", spec, "-n", 2, "-o", tmp_path, "--force",
+                       env=env).returncode == 0
+        merged.append((tmp_path / "v" / "variants" / "all-keys.pdf").read_bytes())
+    assert merged[0] == merged[1]
