@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import constraints, randomize
+from . import constraints, placeholders, randomize
 from .errors import Location, Problem, SpecError
 from .kinds import KINDS
 from .safeio import Refused, read_regular
@@ -320,9 +320,14 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
         return None
     if not _points_match(values["points"], kind.part_labels(params), loc, ctx):
         return None
-    return Question(values["id"], i + 1, kind, values["title"], values["points"],
-                    values["statement"], values["decimals"] if values["decimals"] is not None
-                    else decimals, params, loc, drawn, values["answer_space"])
+    q_decimals = values["decimals"] if values["decimals"] is not None else decimals
+    statement = values["statement"]
+    if "statement" not in kind.FIELDS:  # an override, not a text question's own field
+        statement = placeholders.bind(statement, params, q_decimals, loc.key("statement"), ctx)
+        if statement is INVALID:
+            return None
+    return Question(values["id"], i + 1, kind, values["title"], values["points"], statement,
+                    q_decimals, params, loc, drawn, values["answer_space"])
 
 
 def _points_match(points, labels: list[str], loc: Loc, ctx: Ctx) -> bool:

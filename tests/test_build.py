@@ -94,3 +94,18 @@ def test_invalid_spec_keeps_previous_output(built):
     spec.write_text(SPEC.lstrip("\n"))
     assert result.returncode == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_statement_override_follows_the_values(tmp_path):
+    """{input} in a statement override is the question's value, also after --set."""
+    spec = write_spec(tmp_path, """
+        title: P
+        questions:
+          - {id: q5, kind: convolution, input: [1, 2.5, 3], kernel: [1, 0],
+             statement: "Convolve {input} with {kernel}; **show** every product."}
+        """)
+    result = run_cli("build", spec, "-o", tmp_path / "out", "--to", "tex",
+                     "--set", "q5.kernel=[2, 7]")
+    assert result.returncode == 0, result.stderr
+    tex = (tmp_path / "out" / "spec" / "handout.tex").read_text()
+    assert r"Convolve $[1, 2.5, 3]$ with $[2, 7]$; \textbf{show} every product." in tex
