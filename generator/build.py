@@ -84,6 +84,8 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
                 start(job)
         if "html" in formats:  # while LaTeX runs and the SVGs it links to are drawn
             (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
+            (folder / "handout.html").write_text(render_html(spec, results, key=False),
+                                                 encoding="utf-8")
         if "json" in formats:
             (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
         if batch is not None and "svg" in wanted:
@@ -206,8 +208,9 @@ def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> l
     outcomes: dict[int, Outcome] = {}
     todo = []
     for n, (spec, target) in enumerate(zip(specs, targets)):
-        key = cache.spec_key(spec.source_hash, spec.overrides, spec.variant, spec.student,
-                             formats)
+        student = spec.student if spec.student_name is None else [spec.student,
+                                                                  spec.student_name]
+        key = cache.spec_key(spec.source_hash, spec.overrides, spec.variant, student, formats)
         record = cache.read(target) if outdir.is_marked(target) else {}
         if not force and record and cache.up_to_date(target, key, record):
             outcomes[n] = Outcome(target, up_to_date=True)

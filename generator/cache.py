@@ -97,7 +97,8 @@ MAX_RECORD_BYTES = 4_000_000
 MAX_OUTPUT_BYTES = 1 << 28  # one output file
 MAX_RECORDED_BYTES = 1 << 30  # all files of a record together
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-OUTPUT_NAME = re.compile(r"(?:answer-key|handout)\.(?:tex|pdf)|index\.html|answers\.json|"
+OUTPUT_NAME = re.compile(r"(?:answer-key|handout)\.(?:tex|pdf)|(?:index|handout)\.html|"
+                         r"answers\.json|"
                          r"figures/(?!\.)[\w.+-]+\.(?:svg|pdf)")  # what a build writes
 _FIGURE = re.compile(r"(?!\.)[\w.+-]+\.(?:svg|pdf)")
 _TEX = re.compile(r"(?:answer-key|handout)\.tex")

@@ -29,8 +29,8 @@ def built(tmp_path_factory):
 def test_all_outputs_exist(built):
     _, _, out = built
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert names == ["answer-key.pdf", "answer-key.tex", "answers.json", "handout.pdf",
-                     "handout.tex", "index.html"]
+    assert names == ["answer-key.pdf", "answer-key.tex", "answers.json", "handout.html",
+                     "handout.pdf", "handout.tex", "index.html"]
 
 
 def test_pdf_fonts_are_all_type1(built):
@@ -109,3 +109,10 @@ def test_a_statement_override_follows_the_values(tmp_path):
     assert result.returncode == 0, result.stderr
     tex = (tmp_path / "out" / "spec" / "handout.tex").read_text()
     assert r"Convolve $[1, 2.5, 3]$ with $[2, 7]$; \textbf{show} every product." in tex
+
+
+def test_the_handout_page_has_no_answers(built):
+    _, _, out = built
+    key, handout = ((out / n).read_text() for n in ("index.html", "handout.html"))
+    assert "Content-Security-Policy" in handout and "Because" in key
+    assert "Because" not in handout and "Explain why" in handout

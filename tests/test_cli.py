@@ -110,5 +110,5 @@ def test_build_only_the_requested_formats(tmp_path):
     result = run_cli("build", spec, "--to", "json,html", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "out" / "conv").iterdir() if p.name[0] != ".")
-    assert files == ["answers.json", "index.html"]
+    assert files == ["answers.json", "handout.html", "index.html"]
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]

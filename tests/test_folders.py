@@ -169,6 +169,36 @@ def test_with_a_damaged_record_the_output_names_are_answerkeys(tmp_path, spec, b
     assert tree(tmp_path) == before
 
 
+def test_a_link_planted_at_an_output_name_is_neither_followed_nor_copied(tmp_path, spec, built):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    pdf = built / "a1" / "answer-key.pdf"
+    pdf.unlink()
+    pdf.symlink_to(secret)
+    refused(run_cli("build", spec, "-o", built),
+            f"{built / 'a1'}/: holds answer-key.pdf, which answerkey did not write: move it "
+            "away, or pass --force to replace the folder and delete it")
+    result = run_cli("build", spec, "-o", built, "--force")
+    assert result.returncode == 0, result.stderr
+    assert not pdf.is_symlink() and pdf.read_bytes().startswith(b"%PDF")
+    assert secret.read_text() == "private"
+
+
+def test_outputs_of_formats_not_asked_for_are_kept(tmp_path, spec, built):
+    folder = built / "a1"
+    pdf = (folder / "answer-key.pdf").read_bytes()
+    result = run_cli("build", spec, "-o", built, "--to", "json", "--set", "q5.kernel=[2]")
+    assert result.returncode == 0, result.stderr
+    assert "kept from before: answer-key.pdf, answer-key.tex, handout.html, handout.pdf, " \
+           "handout.tex, index.html" in result.stdout
+    assert (folder / "answer-key.pdf").read_bytes() == pdf
+    assert json.loads((folder / "answers.json").read_text())["questions"]["q5"]["params"][
+        "kernel"] == [2]
+    # the kept PDF is known to be of the old .tex: asking for PDFs again compiles them
+    result = run_cli("build", spec, "-o", built, "--to", "pdf", "--set", "q5.kernel=[2]")
+    assert "2 PDF(s) compiled" in result.stdout, result.stdout
+
+
 # -- nothing in an output folder is trusted unverified -----------------------------------------
 
 def test_a_truncated_pdf_is_not_carried_forward(tmp_path, spec, built):

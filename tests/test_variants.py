@@ -94,8 +94,8 @@ def test_complete_variants_with_pdfs_and_a_cached_rerun(tmp_path):
     for k in ("000", "001"):
         names = sorted(p.name for p in (tmp_path / "v" / "variants" / k).iterdir())
         assert names == [".answerkey", ".answerkey-cache.json", "answer-key.pdf",
-                         "answer-key.tex", "answers.json", "handout.pdf", "handout.tex",
-                         "index.html"]
+                         "answer-key.tex", "answers.json", "handout.html", "handout.pdf",
+                         "handout.tex", "index.html"]
     again = run_cli("variants", spec, "-n", 2, "-o", tmp_path)
     assert "(0 built, 2 up to date)" in again.stdout
     folder = tmp_path / "v" / "variants"
