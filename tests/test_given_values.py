@@ -56,15 +56,13 @@ STATEMENTS = [
     ("soft", r"c \in \{0, 0.125, 1\}"),
     ("conv", r"[0.12345, 2, -0.3333, -0.5] * [1.005, 0.25]"),
 ]
-# Statements that print given values through what their kind computed (work or answers),
-# which still turns them into plain floats: each needs a change in its kind module.
+# Statements that print given values through what their kind computed (work or answers):
+# the kind must keep the given numbers (numbers.Given) rather than floats of them.
 LOST_IN_KIND = [
-    pytest.param("soft", r"\mathbf{x} = [0.12345, -0.6789]^\top", marks=pytest.mark.xfail(
-        strict=True, reason="kinds/softmax.py solve() takes float() of `pair`")),
+    ("soft", r"\mathbf{x} = [0.12345, -0.6789]^\top"),
     pytest.param("ad", r"= (1.23456, -0.00015)", marks=pytest.mark.xfail(
         strict=True, reason="kinds/autodiff.py prints the point from float(at[name])")),
-    pytest.param("net", r"\begin{bmatrix}1.23456 & -2 \\ 0.5 & 3\end{bmatrix}", marks=(
-        pytest.mark.xfail(strict=True, reason="kinds/sigmoid_tanh.py shows np.asarray(weights)"))),
+    ("net", r"\begin{bmatrix}1.23456 & -2 \\ 0.5 & 3\end{bmatrix}"),
 ]
 
 

@@ -116,11 +116,15 @@ def solve(params: dict) -> Solution:
     K = theta["w2"].shape[0]
     listed = {name: {k: v.tolist() for k, v in t.items()} for name, t in
               (("theta", theta), ("theta_prime", prime))}
+    given = params["weights"]
+    if given is not None:  # shown as the user wrote them (numbers.Given), not as floats
+        listed["theta"] = {k: [list(row) if isinstance(row, list) else row for row in given[k]]
+                           for k in ("w1", "b1", "w2", "b2")}
     answers = {**listed, "max_abs_error": gap, "checks": params["checks"],
                "sizes": {"D": D, "M": M, "K": K},
                "example": {"x": x[0].tolist(), "y_sigma": y_sigma[0].tolist(),
                            "y_tanh": y_tanh[0].tolist()}}
-    bias_rows = [{"b2": float(theta["b2"][k]), "w2": theta["w2"][k].tolist(),
+    bias_rows = [{"b2": listed["theta"]["b2"][k], "w2": listed["theta"]["w2"][k],
                   "sum": float(theta["w2"][k].sum()), "half_sum": float(0.5 * theta["w2"][k].sum()),
                   "b2_prime": float(prime["b2"][k])} for k in range(K)]
     shown = {name: {**t, "b1": [[v] for v in t["b1"]], "b2": [[v] for v in t["b2"]]}

@@ -59,11 +59,12 @@ def softmax(v) -> np.ndarray:
 
 
 def _stable_steps(v: list, label: str) -> dict:
-    """v, its maximum, v − max, e^(v − max), their sum and S(v): the work of one softmax."""
+    """v, its maximum, v − max, e^(v − max), their sum and S(v): the work of one softmax.
+    `v` and its maximum are kept as they are, so given values print as given."""
     arr = np.asarray(v, dtype=np.float64)
     z = arr - arr.max()
     e = np.exp(z)
-    return {"label": MathText(label), "v": arr.tolist(), "max": float(arr.max()),
+    return {"label": MathText(label), "v": list(v), "max": max(v),
             "z": z.tolist(), "exp": e.tolist(), "sum": float(e.sum()),
             "S": (e / e.sum()).tolist()}
 
@@ -89,7 +90,7 @@ ANSWER_KEYS = {"translation": ("S_shifted", "translation_max_difference"),
 
 def solve(params: dict) -> Solution:
     """Every asked part with the spec's numbers, each softmax with the maximum subtracted."""
-    x = [float(v) for v in params["x"]]
+    x = list(params["x"])  # numbers.Given where the user wrote them
     K, shift = len(x), float(params["shift"])
     base = _stable_steps(x, r"\mathbf{x}")
     shifted = _stable_steps([v + shift for v in x], r"\mathbf{x} + c")
@@ -102,7 +103,7 @@ def solve(params: dict) -> Solution:
     counter = next((r for r in sorted(scaled, key=lambda r: r["c"] == 0)
                     if r["change"] > TINY), None)  # c = 0 only if nothing else differs
     limit, argmax = limit_at_infinity(x)
-    a, b = (float(v) for v in (params["pair"] or x[:2]))
+    a, b = params["pair"] or x[:2]
     z = a - b
     pair = _stable_steps([a, b], r"\mathbf{x}")
     y = [v - x[0] for v in x[1:]]
