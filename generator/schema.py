@@ -360,8 +360,20 @@ class Record(Validator):
                 ctx.error(loc, f"missing required key '{name}'")
                 out[name] = INVALID
             else:
-                out[name] = spec.default
+                out[name] = _given(spec.default)
         return INVALID if any(v is INVALID for v in out.values()) else out
+
+
+def _given(default):
+    """A default as the validator would have returned it: its numbers are given values
+    (printed as written: delta 0.1 is 0.1 at any `decimals`), its lists fresh copies."""
+    if isinstance(default, float) and not isinstance(default, Given):
+        return Given(default)
+    if isinstance(default, list):
+        return [_given(v) for v in default]
+    if isinstance(default, dict):
+        return {k: _given(v) for k, v in default.items()}
+    return default
 
 
 @dataclass

@@ -180,3 +180,13 @@ def test_values_set_on_the_command_line_are_printed_as_given(tmp_path, setting, 
     args = ["build", str(spec), "-o", str(tmp_path / "out"), "--to", "tex", "--set", setting]
     assert main(args) == 0
     assert latex in (tmp_path / "out" / "spec" / "handout.tex").read_text(encoding="utf-8")
+
+
+def test_a_default_is_printed_as_given_too(tmp_path):
+    """activations' default delta 0.1 at decimals 0 is 0.1, not 1 × 10^-1 or 0."""
+    from helpers import params_of
+
+    params = params_of("title: D\ndecimals: 0\nquestions:\n  - {id: q1, kind: activations}\n")
+    from generator.numbers import Given, fmt
+
+    assert isinstance(params["delta"], Given) and str(fmt(params["delta"], 0)) == "0.1"
