@@ -114,6 +114,8 @@ def load_yaml(text: str, source: str) -> tuple[object, Marks, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return None, marks, [_yaml_problem(exc, source, text)]
+    except yaml.reader.ReaderError as exc:
+        return None, marks, [_reader_problem(exc, source, text)]
     except yaml.YAMLError as exc:
         return None, marks, [Problem(Location(source), f"invalid YAML: {exc}")]
     if node is None:
@@ -136,6 +138,20 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, source: str, document: str) -> Prob
         text += _colon_hint(document, mark.index)
     loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
     return Problem(loc, f"invalid YAML: {text}")
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, source: str, document: str) -> Problem:
+    """A character YAML refuses (NUL, ESC, U+FFFE), located at its line and column."""
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters
+    index = len(document.encode("utf-8")[:exc.position].decode("utf-8", "ignore"))
+    if document[index:index + 1] != char:
+        index = exc.position if document[exc.position:exc.position + 1] == char else \
+            document.find(char)
+    line = document.count("\n", 0, index) + 1
+    column = index - (document.rfind("\n", 0, index) + 1) + 1
+    return Problem(Location(source, line, column), f"invalid YAML: character U+{ord(char):04X} "
+                   "is not allowed in YAML (a control or non-character)")
 
 
 def _colon_hint(document: str, colon: int) -> str:
