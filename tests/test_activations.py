@@ -127,7 +127,9 @@ def test_verification_catches_a_wrong_gap():
     ("sigmoid_k: []", "q1.sigmoid_k: must not be empty"),
     ("delta: 0", "q1.delta: must be greater than 0, got 0"),
     ("delta: two", "q1.delta: expected a number, got 'two'"),
-    ("deltta: 1", "q1.deltta: unknown key 'deltta' (did you mean 'delta'?)"),
+    ("deltta: 1", "q1.deltta: unknown key 'deltta' (did you mean 'delta'?); valid keys here: "
+                  "id, kind, title, points, statement, decimals, answer_space, constraints, "
+                  "sigmoid_k, delta, x_range"),
 ])
 def test_bad_input_is_located(extra, expected):
     problems = spec_problems(f"title: t\nquestions:\n  - {{id: q1, kind: activations, {extra}}}\n")
