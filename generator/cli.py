@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 from . import FORMATS, __version__
-from .errors import AnswerkeyError, Problem, SpecError
+from .errors import AnswerkeyError, Problem, SpecError, printable
 
 EXIT_OK, EXIT_BUILD, EXIT_INPUT = 0, 1, 2
 
@@ -23,8 +23,20 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: `answerkey: ...`, exit 2, and no usage block, except
+    for `answerkey` without a command, which shows the usage (the commands) as a help."""
+
+    def error(self, message: str):
+        if self.prog == "answerkey" and "required: COMMAND" in message:
+            super().error(message)
+        command = self.prog.removeprefix("answerkey").strip()
+        hint = f"`answerkey {command} --help`" if command else "`answerkey --help`"
+        self.exit(EXIT_INPUT, f"answerkey: {printable(message)} ({hint} shows the usage)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="answerkey", description="Verified answer keys (PDF, HTML, JSON) from YAML specs.")
     parser.add_argument("--version", action="version", version=f"answerkey {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
@@ -170,11 +182,27 @@ def _located_warnings(default):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `answerkey` console script."""
     args = _parser().parse_args(argv)
-    # SIGTERM unwinds like Ctrl-C, so temporary folders are removed and output stays intact.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # SIGTERM and SIGHUP (the terminal closed) unwind like Ctrl-C, so temporary folders are
+    # removed and output stays intact; a hangup ignored from the start (nohup) stays ignored.
+    global _main_pid
+    _main_pid = os.getpid()
+    signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _interrupt)
     with warnings.catch_warnings():
         warnings.showwarning = _located_warnings(warnings.showwarning)
         return _main(args)
+
+
+_main_pid = 0
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM or SIGHUP: unwind like Ctrl-C. A forked worker inherits this handler; a hangup
+    of the whole process group is its parent's to handle, as Ctrl-C is."""
+    if os.getpid() != _main_pid:
+        return
+    raise KeyboardInterrupt()
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -193,7 +221,8 @@ def _main(args: argparse.Namespace) -> int:
         return exc.exit_code
     except KeyboardInterrupt as exc:
         detail = f" ({exc})" if str(exc) else ""
-        print(f"interrupted{detail}: no output is half-written", file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError):  # after a hangup the terminal is gone
+            print(f"interrupted{detail}: no output is half-written", file=sys.stderr)
         return 130
     except OSError as exc:  # the environment (a full disk, a closed stream), not a bug
         where = f" ({exc.filename})" if exc.filename else ""

@@ -1,5 +1,6 @@
 """A failing or killed build leaves the previous output exactly as it was."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,13 +45,26 @@ def wait_for_staging(out, proc):
     pytest.fail("the build never started staging")
 
 
+@contextlib.contextmanager
+def hangup_disposition(disposition):
+    """Start children with SIGHUP at `disposition`, whatever this test run inherited (a
+    pytest under nohup ignores it, and so would every command it starts)."""
+    previous = signal.signal(signal.SIGHUP, disposition)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
 @pytest.mark.parametrize("to_group", [False, True], ids=["process", "group"])
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_signal_mid_build_keeps_previous_output(built, sig, to_group):
-    """Ctrl-C reaches the whole process group (answerkey, its figure workers, LaTeX):
-    exit 130 with one line, never 'LaTeX failed', never a worker's traceback."""
+    """Ctrl-C reaches the whole process group (answerkey, its figure workers, LaTeX), and so
+    does a hangup when the terminal is closed: exit 130 with one line, never 'LaTeX failed',
+    never a worker's traceback."""
     spec, out, before = built
-    proc = start_cli("build", spec, "-o", out, "--force")
+    with hangup_disposition(signal.SIG_DFL):
+        proc = start_cli("build", spec, "-o", out, "--force")
     wait_for_staging(out, proc)
     if to_group:
         os.killpg(proc.pid, sig)
@@ -61,6 +75,19 @@ def test_signal_mid_build_keeps_previous_output(built, sig, to_group):
     assert err.splitlines() == ["interrupted: no output is half-written"]
     assert snapshot(out / "atomic") == before
     assert sorted(p.name for p in out.iterdir()) == ["atomic"]
+
+
+def test_a_hangup_ignored_from_the_start_stays_ignored(built):
+    """`nohup answerkey build ...` is meant to outlive its terminal."""
+    spec, out, before = built
+    with hangup_disposition(signal.SIG_IGN):
+        proc = start_cli("build", spec, "-o", out, "--force")
+    wait_for_staging(out, proc)
+    os.killpg(proc.pid, signal.SIGHUP)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["atomic"]
+    assert snapshot(out / "atomic").keys() == before.keys()
 
 
 FIGURES = """
@@ -112,7 +139,8 @@ def test_figure_workers_die_with_a_killed_build(tmp_path):
 
 
 def test_signal_tests_pass_when_started_with_sigint_ignored(tmp_path):
-    """What a test run inherits must not decide its outcome (a CI shell may ignore SIGINT)."""
+    """What a test run inherits must not decide its outcome (a CI shell may ignore SIGINT,
+    nohup SIGHUP)."""
     if os.environ.get("ANSWERKEY_NESTED_TEST"):
         pytest.skip("already inside the nested run")
     env = dict(os.environ, ANSWERKEY_NESTED_TEST="1")
@@ -120,9 +148,10 @@ def test_signal_tests_pass_when_started_with_sigint_ignored(tmp_path):
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          f"{Path(__file__)}::test_signal_mid_build_keeps_previous_output"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        preexec_fn=lambda: [signal.signal(s, signal.SIG_IGN)
+                            for s in (signal.SIGINT, signal.SIGHUP)])
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "4 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 def test_sigkill_leftovers_are_recovered_by_the_next_build(built):

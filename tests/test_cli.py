@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+
+from generator.cli import main
 from helpers import ROOT, run_cli, write_spec
 
 CONV_SPEC = """
@@ -97,6 +100,41 @@ def test_usage_errors_exit_2(tmp_path):
     result = run_cli("build", spec, "--to", "pdf,docx", "-o", tmp_path / "out")
     assert result.returncode == 2
     assert "--to: unknown format 'docx'" in result.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["variants", "x.yaml", "-j", "abc"],
+     "argument -j/--jobs: invalid int value: 'abc' (`answerkey variants --help` shows the usage)"),
+    (["variants", "x.yaml", "-n"],
+     "argument -n: expected one argument (`answerkey variants --help` shows the usage)"),
+    (["check"], "the following arguments are required: SPEC (`answerkey check --help` shows "
+                "the usage)"),
+    (["buidl"], "argument COMMAND: invalid choice: 'buidl' (choose from 'build', 'solve', "
+                "'check', 'variants', 'kinds') (`answerkey --help` shows the usage)"),
+    (["build", "--frobnicate\x1b[2J"], "unrecognized arguments: --frobnicate\\x1b[2J "
+                                       "(`answerkey --help` shows the usage)"),
+    (["solve", "a.yaml", "b.yaml"], "unrecognized arguments: b.yaml (`answerkey --help` shows "
+                                    "the usage)"),
+])
+def test_command_line_errors_are_one_line(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    captured = capsys.readouterr()
+    assert exit_.value.code == 2 and captured.out == ""
+    assert captured.err.splitlines() == [f"answerkey: {message}"]
+
+
+def test_help_and_no_command_show_the_usage():
+    result = run_cli("variants", "x.yaml", "-j", "abc")  # through the console script
+    assert (result.returncode, result.stderr.splitlines()) == (2, [
+        "answerkey: argument -j/--jobs: invalid int value: 'abc' (`answerkey variants --help` "
+        "shows the usage)"])
+    helped = run_cli("variants", "--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: answerkey variants")
+    assert "--roster CSV" in helped.stdout
+    bare = run_cli()
+    assert bare.returncode == 2 and bare.stderr.startswith("usage: answerkey")
+    assert "COMMAND" in bare.stderr
 
 
 def test_debug_shows_the_traceback(tmp_path):
