@@ -453,3 +453,13 @@ def test_output_and_seed_problems_are_reported_together():
                              "output: y}\n")
     assert [p.split(": ", 2)[1] for p in problems] == ["q4.output", "q4.forward[1].w",
                                                        "q4.function"], problems
+
+
+def test_the_point_is_printed_as_given_not_rounded(tmp_path):
+    spec = write_spec(tmp_path, "title: T\ndecimals: 2\nquestions:\n  - id: ad\n"
+                                "    kind: autodiff\n    function: 'x*y + sin(x)'\n"
+                                "    at: {x: 1.23456, y: -0.00015}\n")
+    result = run_cli("build", spec, "-o", tmp_path / "out", "--to", "tex")
+    assert result.returncode == 0, result.stderr
+    tex = (tmp_path / "out" / "spec" / "handout.tex").read_text(encoding="utf-8")
+    assert r"at $(x,\allowbreak y) = (1.23456,\allowbreak -0.00015)$" in tex

@@ -88,7 +88,7 @@ def solve(params: dict) -> Solution:
     names = list(params["at"])
     n = len(names)
     graph, rows, y = _trace(params)
-    values = {k - n + 1: float(params["at"][name]) for k, name in enumerate(names)}
+    values = {k - n + 1: params["at"][name] for k, name in enumerate(names)}  # as given
     values.update({r.k: r.value for r in rows})
     seeds = seed_vectors(params)
     tangents = [ad.forward(rows, {k - n + 1: s[name] for k, name in enumerate(names)})
