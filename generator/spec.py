@@ -286,6 +286,8 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
         return None
     fields = QUESTION_FIELDS | kind.FIELDS
     qid_for_draw = qid if isinstance(qid, str) else str(i)
+    if not randomize.check_alternatives(raw, loc, Record(fields), ctx, seed, key, qid_for_draw):
+        return None
     for attempt in range(MAX_DRAWS):
         scratch = Ctx(ctx.marks)
         resolved, drawn = randomize.resolve(raw, loc, scratch, seed, key, qid_for_draw, attempt)
@@ -327,7 +329,8 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
         if statement is INVALID:
             return None
     return Question(values["id"], i + 1, kind, values["title"], values["points"], statement,
-                    q_decimals, params, loc, drawn, values["answer_space"])
+                    q_decimals, params, loc, randomize.drawn_values(drawn, values, resolved),
+                    values["answer_space"])
 
 
 def _points_match(points, labels: list[str], loc: Loc, ctx: Ctx) -> bool:

@@ -110,3 +110,38 @@ def test_malformed_constraints_are_refused_without_evaluating():
     ]:
         problems = spec_problems(base.replace("C", text))
         assert len(problems) == 1 and message in problems[0], (text, problems)
+
+
+def test_every_option_and_range_end_is_validated_at_the_option():
+    """What check accepts builds in every variant: an option variant 0 does not draw is
+    checked too, with its field's validator, and located where it is written."""
+    base = "title: T\nquestions:\n  - {id: q, kind: convolution, input: [1, 2, 3], kernel: [1], "
+    cases = {
+        'statement: {choice: ["$x$", "$\\\\input{x}$"]}}':
+            ["s.yaml:3:91: q.statement.choice[1]: unknown or disallowed macro '\\input' in math"],
+        "title: {choice: [a, b, [c]]}}": ["s.yaml:3:86: q.title.choice[2]: expected text, got a list of 1"],
+        "decimals: {randint: [2, 16]}}": ["s.yaml:3:87: q.decimals.randint[1]: must be at most 15, got 16"],
+        "points: {uniform: [-1, 3]}}": ["s.yaml:3:82: q.points.uniform[0]: must be at least 0, got -1.0"],
+    }
+    for extra, expected in cases.items():
+        assert spec_problems(base + extra + "\n") == expected, extra
+    nested = ("title: T\nquestions:\n  - {id: q, kind: convolution, kernel: [1],\n"
+              "     input: [1, {choice: [2, x, 3]}, {randint: [1, 2]}]}\n")
+    assert spec_problems(nested) == ["s.yaml:4:30: q.input[1].choice[1]: expected a number, got 'x'"]
+    fine = base + "title: {choice: [0x1F, 1e3]}, decimals: {randint: [0, 15]}}\n"
+    assert spec_problems(fine) == []
+
+
+def test_drawn_values_are_recorded_as_the_question_uses_them():
+    text = ("title: T\nquestions:\n  - id: d\n    kind: conv_design\n    parts:\n"
+            "      - {input: [3, 32, 32], output: [8, 16, 16], label: {choice: [0x1F, 1e3, yes]}}\n"
+            "  - {id: c, kind: convolution, input: [1, {choice: [0x10, 2]}], kernel: [1]}\n")
+    seen = set()
+    for k in range(30):
+        spec = parse_spec(text, "r.yaml", variant=k)
+        d, c = spec.questions
+        label = d.drawn["parts[0].label"]
+        assert label == d.params["parts"][0]["label"] and label in ("0x1F", "1e3", "yes")
+        assert c.drawn["input[1]"] in (16, 2) and c.drawn["input[1]"] == c.params["input"][1]
+        seen.add(label)
+    assert seen == {"0x1F", "1e3", "yes"}
