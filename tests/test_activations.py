@@ -21,8 +21,9 @@ questions:
 """
 
 
-def solve(k=(1, 5, 50), delta=0.1, x_range=(-3, 3)):
-    params = {"sigmoid_k": list(k), "delta": delta, "x_range": list(x_range)}
+def solve(k=(1, 5, 50), delta=0.1, x_range=(-3, 3), parts=activations.PARTS):
+    params = {"parts": list(parts), "sigmoid_k": list(k), "delta": delta,
+              "x_range": list(x_range)}
     return params, activations.solve(params)
 
 
@@ -56,7 +57,7 @@ def test_gap_formula_everywhere(k, delta):
     gap = sol.answers["sigmoid_gap"][0]["max_abs_error"]
     e = math.exp(-k * delta)  # 1/(1 + e^(kδ)) = e^(-kδ)/(1 + e^(-kδ)), no overflow
     assert gap == pytest.approx(e / (1 + e), rel=1e-12, abs=1e-300)
-    assert len(activations.verify(params, sol)) == 2
+    assert len(activations.verify(params, sol)) == 3  # gaps, definitions, derivative
 
 
 def test_derivative_from_one_sided_limits():
@@ -129,7 +130,7 @@ def test_verification_catches_a_wrong_gap():
     ("delta: two", "q1.delta: expected a number, got 'two'"),
     ("deltta: 1", "q1.deltta: unknown key 'deltta' (did you mean 'delta'?); valid keys here: "
                   "id, kind, title, points, statement, decimals, answer_space, constraints, "
-                  "sigmoid_k, delta, x_range"),
+                  "parts, sigmoid_k, delta, x_range"),
 ])
 def test_bad_input_is_located(extra, expected):
     problems = spec_problems(f"title: t\nquestions:\n  - {{id: q1, kind: activations, {extra}}}\n")
@@ -138,4 +139,5 @@ def test_bad_input_is_located(extra, expected):
 
 def test_defaults_are_the_reference_question():
     params = params_of("title: t\nquestions:\n  - {id: q1, kind: activations}\n")
-    assert params == {"sigmoid_k": [1, 5, 50], "delta": 0.1, "x_range": [-3, 3]}
+    assert params == {"parts": ["derivative", "definitions", "sigmoid"],
+                      "sigmoid_k": [1, 5, 50], "delta": 0.1, "x_range": [-3, 3]}

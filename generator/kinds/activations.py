@@ -10,14 +10,21 @@ import numpy as np
 from ..errors import VerificationError
 from ..numbers import MathText
 from ..numeric.stable import sigmoid
-from ..schema import Field, Number, Tuple, Vector
-from .base import Check, Figure, Solution
+from ..schema import Choice, Field, ListOf, Number, Tuple, Vector
+from .base import Check, Figure, Solution, lettered
 
 NAME = "activations"
 SUMMARY = ("ReLU's derivative from the limit definition, ReLU through the Heaviside step, and "
            "the sigmoid σ(kx) approaching the step (largest gap beyond δ, plot)")
 PLOTS = True  # solve() returns figures: the build starts its figure workers early
+PARTS = ("derivative", "definitions", "sigmoid")  # asked in this order
+ANSWER_KEYS = {"derivative": ("derivative",), "definitions": ("definitions",),
+               "sigmoid": ("sigmoid_gap", "sigmoid_at_zero")}  # heaviside_at_zero: always
 FIELDS = {
+    "parts": Field(ListOf(Choice(PARTS), unique=True), default=list(PARTS),
+                   doc="the parts asked, (a), (b), ... in this order: derivative (ReLU's "
+                       "derivative is H), definitions (g through H), sigmoid (σ(kx) → H, "
+                       "its gaps and the plot)"),
     "sigmoid_k": Field(Vector(item=Number(gt=0, max=1e6), max_len=8), default=[1, 5, 50],
                        doc="the steepnesses k of the sigmoids σ(kx)"),
     "delta": Field(Number(gt=0, max=1e3), default=0.1,
@@ -25,6 +32,7 @@ FIELDS = {
     "x_range": Field(Tuple((("lo", Number(max_abs=1e3)), ("hi", Number(max_abs=1e3)))),
                      default=[-3, 3], doc="the plotted interval [lo, hi]"),
 }
+ROMAN = ("(i)", "(ii)", "(iii)", "(iv)")  # the definitions' labels, apart from the parts'
 GRID_POINTS = 1200  # intervals of the grid the alternative definitions are checked on
 
 # Alternative definitions of g through H: key, formula, its value at x = 0 and why.
@@ -74,10 +82,14 @@ def definitions_on(x: np.ndarray) -> dict:
             "sgn": 0.5 * (x + x * (2 * h - 1))}
 
 
+def asked_parts(params: dict) -> list[str]:
+    """The parts asked, in the order of PARTS."""
+    return [name for name in PARTS if name in params["parts"]]
+
+
 def solve(params: dict) -> Solution:
     """The one-sided limits at 0, the definitions on a grid, and the gaps 1/(1 + e^(kδ))."""
-    lo, hi = (float(v) for v in params["x_range"])
-    delta = float(params["delta"])
+    (lo, hi), delta = (float(v) for v in params["x_range"]), float(params["delta"])
     quotients = [{"eps": eps, "right": (max(0.0, eps) - 0.0) / eps,
                   "left": (max(0.0, -eps) - 0.0) / -eps} for eps in (0.1, 0.01, 0.001)]
     samples = sorted(set(np.linspace(lo, hi, 5).tolist()) | ({0.0} if lo < 0 < hi else set()))
@@ -85,20 +97,18 @@ def solve(params: dict) -> Solution:
     relu, values = np.maximum(grid, 0.0), definitions_on(grid)
     zero = int(np.flatnonzero(grid == 0.0)[0])
     definitions = []
-    for key, formula, at_zero in DEFINITIONS:
+    for n, (key, formula, at_zero) in enumerate(DEFINITIONS):
         error = float(np.max(np.abs(values[key] - relu)))
-        definitions.append({"key": key, "formula": MathText(formula),
+        definitions.append({"key": key, "label": ROMAN[n], "formula": MathText(formula),
                             "at_zero": MathText(at_zero), "max_abs_error": error,
                             "value_at_zero": float(values[key][zero])})
     table = [{"x": s, "H": float(heaviside(s)), "g": max(0.0, s),
               "values": [float(values[key][i]) for key, _, _ in DEFINITIONS]}
              for s, i in zip(samples, np.searchsorted(grid, samples))]
-    gaps = []
-    for k in params["sigmoid_k"]:
-        kd = k * delta
-        gaps.append({"k": k, "k_delta": kd, "exp_k_delta": math.exp(kd) if kd <= 700 else None,
-                     "gap": float(sigmoid(-kd)), "at_zero": float(sigmoid(0.0))})
-    answers = {
+    gaps = [{"k": k, "k_delta": k * delta, "gap": float(sigmoid(-k * delta)),
+             "exp_k_delta": math.exp(k * delta) if k * delta <= 700 else None,
+             "at_zero": float(sigmoid(0.0))} for k in params["sigmoid_k"]]
+    every = {
         "derivative": {"negative": 0, "positive": 1, "at_zero": None,
                        "left_limit_at_zero": 0, "right_limit_at_zero": 1},
         "heaviside_at_zero": 0.5,
@@ -109,22 +119,24 @@ def solve(params: dict) -> Solution:
                         for g in gaps],
         "sigmoid_at_zero": [{"k": g["k"], "value": g["at_zero"]} for g in gaps],
     }
-    work = {"quotients": quotients, "definitions": definitions, "table": table,
+    asked = asked_parts(params)
+    answers = {key: value for key, value in every.items()
+               if key == "heaviside_at_zero" or any(key in ANSWER_KEYS[p] for p in asked)}
+    work = {"labels": dict(zip(asked, lettered(len(asked)))), "quotients": quotients,
+            "definitions": definitions, "table": table,
             "grid_points": len(grid), "grid_lo": float(grid[0]), "grid_hi": float(grid[-1]),
             "gaps": gaps, "zero_in_range": lo < 0 < hi}
     caption = ("ReLU $g$ and its derivative $H$ (left); $H$ and the sigmoids "
                "$\\sigma(kx)$, the band $|x| < \\delta$ shaded (right).")
-    return Solution(answers, work, [Figure("relu-sigmoid", _drawer(params), 6.5, 2.9, caption)])
+    return Solution(answers, work, [Figure("relu-sigmoid", _drawer(params), 6.5, 2.9, caption)]
+                    if "sigmoid" in asked else [])
 
 
 def _mathtext_number(v: float) -> str:
     """1000 as 1000, 1e6 as 10^6 (and 2.5e-7 as 2.5·10^-7) for a matplotlib label."""
-    text = f"{v:g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = rf"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else rf"{mantissa}\cdot{power}"
+    mantissa, _, exponent = f"{v:g}".partition("e")
+    power = rf"10^{{{int(exponent)}}}" if exponent else ""
+    return mantissa if not power else power if mantissa == "1" else rf"{mantissa}\cdot{power}"
 
 
 def _drawer(params: dict):
@@ -165,9 +177,20 @@ def _draw(lo: float, hi: float, ks: list, delta: float, fig) -> None:
 
 def verify(params: dict, solution: Solution) -> list[Check]:
     """Gaps against a dense grid maximum; the definitions at random points with np.heaviside."""
-    delta, checks = float(params["delta"]), []
+    checks, asked = [], asked_parts(params)
+    if "sigmoid" in asked:
+        checks.append(_verify_gaps(float(params["delta"]), solution.answers["sigmoid_gap"]))
+    if "definitions" in asked:
+        checks.append(_verify_definitions(params, solution.answers["definitions"]))
+    if "derivative" in asked:
+        checks.append(_verify_derivative(solution.answers["derivative"]))
+    return checks
+
+
+def _verify_gaps(delta: float, rows: list) -> Check:
+    """Each 1/(1 + e^(kδ)) against the largest |σ(kx) − H(x)| on a dense grid over |x| ≥ δ."""
     worst = 0.0
-    for row in solution.answers["sigmoid_gap"]:
+    for row in rows:
         k = row["k"]
         x = delta + np.concatenate([[0.0], np.geomspace(1e-9, max(60.0 / k, 1.0), 20_000)])
         xs = np.concatenate([-x, x])
@@ -176,10 +199,14 @@ def verify(params: dict, solution: Solution) -> list[Check]:
             raise VerificationError(f"k = {k:g}: 1/(1 + e^(kδ)) = {row['max_abs_error']!r}, "
                                     f"a dense grid over |x| ≥ δ gives {dense!r}")
         worst = max(worst, abs(dense - row["max_abs_error"]))
-    checks.append(Check(f"sigmoid gaps for {len(solution.answers['sigmoid_gap'])} values of $k$",
+    return Check(f"sigmoid gaps for {len(rows)} values of $k$",
                         r"$1/(1 + e^{k\delta})$ = the largest $|\sigma(kx) - H(x)|$ on a dense "
                         r"grid over $|x| \geq \delta$ ($\sigma$ through $\tanh$)",
-                        f"largest difference {worst:.1e}"))
+                 f"largest difference {worst:.1e}")
+
+
+def _verify_definitions(params: dict, solved: list) -> Check:
+    """The definitions of g at random points and 0, with numpy's heaviside."""
     lo, hi = (float(v) for v in params["x_range"])
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.uniform(min(lo, 0), max(hi, 0), 400), [0.0, lo, hi, 1e-300, -1e-300]])
@@ -196,16 +223,28 @@ def verify(params: dict, solution: Solution) -> list[Check]:
         if np.max(np.abs(value - relu)) > tol or not exact_at_zero:
             raise VerificationError(f"g(x) = {key} differs from max(0, x) at random points")
     if any(d["max_abs_error"] > 1e-9 * (1 + abs(lo) + abs(hi)) or d["value_at_zero"] != 0.0
-           for d in solution.answers["definitions"]):
+           for d in solved):
         raise VerificationError("an alternative definition of g fails on the solver's grid")
-    checks.append(Check(f"{len(DEFINITIONS)} definitions of $g$ through $H$",
-                        "numpy's heaviside (with $H(0) = 1/2$) at 405 points including $0$; the "
-                        "integral by the trapezoidal rule", "all equal $\\max\\{0, x\\}$"))
-    return checks
+    return Check(f"{len(DEFINITIONS)} definitions of $g$ through $H$",
+                 "numpy's heaviside (with $H(0) = 1/2$) at 405 points including $0$; the "
+                 "integral by the trapezoidal rule", "all equal $\\max\\{0, x\\}$")
+
+
+def _verify_derivative(answer: dict) -> Check:
+    """g's difference quotients at random x ≠ 0 and at 0 from each side, against the answer."""
+    x = np.random.default_rng(1).uniform(1e-3, 1e3, 200) * np.repeat([-1.0, 1.0], 100)
+    for h in (1e-7, -1e-7):  # |h·x| < |x|: no kink in between, the quotient is exact
+        slope = (np.maximum(x + h * np.abs(x), 0) - np.maximum(x, 0)) / (h * np.abs(x))
+        one_sided = np.maximum(h, 0) / h  # (g(h) − g(0))/h
+        expected = (answer["negative"], answer["positive"],
+                    answer["right_limit_at_zero"] if h > 0 else answer["left_limit_at_zero"])
+        if np.max(np.abs(slope - np.where(x > 0, expected[1], expected[0]))) > 1e-6 or \
+                one_sided != expected[2] or answer["at_zero"] is not None:
+            raise VerificationError("g's difference quotients differ from the derivative given")
+    return Check("the derivative of $g$", "difference quotients at 200 random $x \\neq 0$ and "
+                 "from each side of $0$", "$0$ left of $0$, $1$ right of it, none at $0$")
 
 
 def part_labels(params: dict) -> list[str]:
     """(a) the derivative, (b) the definitions through H, (c) the sigmoid limit: those asked."""
-    from .base import lettered
-
-    return lettered(len(params.get("parts") or (None,) * 3))
+    return lettered(len(params.get("parts") or PARTS))
