@@ -7,8 +7,22 @@ import numpy as np
 from ..errors import VerificationError
 from ..numeric.conv import count_windows
 from ..numeric.layers import effective_kernel, layer_problem, output_size
-from ..schema import INVALID, Bool, Choice, Field, Int, ListOf, NumberOrPair, Record, Tuple, pair
-from .base import Check, Solution
+from ..schema import (
+    INVALID,
+    Bool,
+    Choice,
+    Field,
+    Int,
+    ListOf,
+    NumberOrPair,
+    Record,
+    Tuple,
+    Validator,
+    did_you_mean,
+    pair,
+    show,
+)
+from .base import Check, Solution, lettered
 
 NAME = "cnn_shapes"
 SUMMARY = "output shape, size and parameter count of each layer of a CNN (PyTorch's rules)"
@@ -52,10 +66,34 @@ class Layer(Record):
         return Record(LAYER_FIELDS[kind]).check(value, loc, ctx)
 
 
+class About(Validator):
+    """Which layer the questions are about: last, all, or a layer number (1 is the first)."""
+
+    expects = "last, all or a layer number (1 is the first layer)"
+
+    def check(self, value, loc, ctx):
+        if isinstance(value, str) and value not in ABOUT:
+            return ctx.error(loc, f"expected {self.expects}, got {show(value)}"
+                                  f"{did_you_mean(value, ABOUT)}")
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self.wrong_type(value, loc, ctx)
+        return Int(1, 100)(value, loc, ctx)
+
+
+ASK = ("output", "params")  # asked in this order
+ABOUT = ("last", "all")
 FIELDS = {
     "input": Field(SHAPE, required=True),
     "layers": Field(ListOf(Layer(), max_len=100), required=True),
     "bias": Field(Bool(), default=True),
+    "ask": Field(ListOf(Choice(ASK), unique=True), default=list(ASK),
+                 doc="the parts asked, (a), (b) in this order: output (the dimensionality of "
+                     "the output), params (the parameter count)"),
+    "about": Field(About(), default="last",
+                   doc="what the parts ask about: last (the last layer), all (every layer's "
+                       "output and the whole network's parameters) or a layer number"),
 }
 
 
@@ -75,6 +113,10 @@ def shown_lines(params: dict) -> int:
 def check(params, loc, ctx) -> None:
     """Every layer must be one PyTorch accepts (numeric.layers); counts exact in float64."""
     c, h, w = params["input"]
+    about, count = params["about"], len(params["layers"])
+    if not isinstance(about, str) and about > count:
+        ctx.error(loc.key("about"), f"is layer {about}, but the network has {count} "
+                  f"layer{'s' * (count > 1)}: a number from 1 to {count}, last or all")
     if w <= 4 and c >= 16 and h >= 16:  # [224, 224, 3]: an image written channels-last
         ctx.warn(loc.key("input"), f"[{c}, {h}, {w}] is read as [C, H, W] ({c} channels of "
                  f"{h}×{w}); for a {c}×{h} image with {w} channel{'s' * (w > 1)} write "
@@ -133,14 +175,46 @@ def solve(params: dict) -> Solution:
                        "size": out_shape[0] * out_shape[1] * out_shape[2],
                        "filters": layer.get("filters"), "ceil_mode": ceil, "dims": dims})
         shape = out_shape
-    answers = {
-        "layers": [{k: v for k, v in L.items() if k in ("type", "input", "output", "weights",
-                                                        "biases", "params")} for L in layers],
-        "output": shape, "size": shape[0] * shape[1] * shape[2], "total_params": total,
-        "last_layer_params": layers[-1]["params"],
-    }
+    output, counts = _asked(params, layers)
+    answers = {"layers": [{k: v for k, v in L.items() if k in ("type", "input", "output",
+                                                               "weights", "biases", "params")}
+                          for L in layers], **output, "total_params": total, **counts}
+    asked = [name for name in ASK if name in params["ask"]]
     c, h, w = params["input"]
-    return Solution(answers, {"layers": layers, "input_size": c * h * w})
+    about = params["about"]
+    return Solution(answers, {"layers": layers, "input_size": c * h * w, "about": about,
+                              "labels": dict(zip(asked, lettered(len(asked)))),
+                              "layer": layers[-1 if about in ABOUT else about - 1],
+                              "name": _layer_name(about, len(layers))})
+
+
+ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+
+
+def _layer_name(about, count: int) -> str:
+    """How the statement names the layer asked about: 'the last layer', 'the second layer'."""
+    if about == "all":
+        return "every layer"
+    if about == "last" or (about == count and count > 1):
+        return "the last layer"
+    return f"the {ORDINALS[about - 1]} layer" if about <= 10 else f"layer {about}"
+
+
+def _asked(params: dict, layers: list) -> tuple[dict, dict]:
+    """The answers asked by ask and about: (output, parameters); about: last gives the keys the
+    reference key always had, about: all's parameter count is total_params."""
+    about, ask = params["about"], params["ask"]
+    if about == "last":
+        last = layers[-1]
+        return ({"output": last["output"], "size": last["size"]} if "output" in ask else {},
+                {"last_layer_params": last["params"]} if "params" in ask else {})
+    if about == "all":
+        return ({"about": "all"} | ({"sizes": [L["size"] for L in layers]}
+                                   if "output" in ask else {}), {})
+    layer = layers[about - 1]
+    return ({"about": about} | ({"layer_output": layer["output"], "layer_size": layer["size"]}
+                                if "output" in ask else {}),
+            {"layer_params": layer["params"]} if "params" in ask else {})
 
 
 def verify(params: dict, solution: Solution) -> list[Check]:
@@ -169,6 +243,4 @@ def verify(params: dict, solution: Solution) -> list[Check]:
 
 def part_labels(params: dict) -> list[str]:
     """(a) the output's dimensionality, (b) the parameter count: those asked."""
-    from .base import lettered
-
-    return lettered(len(params.get("ask") or (None,) * 2))
+    return lettered(len(params.get("ask") or ASK))
