@@ -27,9 +27,10 @@ MAX_FORMAT_BYTES = 64 << 20  # a real one is ~7 MB; anything far larger is not o
 
 # The templates put the preamble, the same for every document, inside
 # \ifdefined\answerkeypreamble\else ... \def\answerkeypreamble{}\fi (see
-# templates/latex/document.tex.j2). Loading its packages is most of the time pdflatex spends
-# on a key, so it is dumped once into a format and the documents are compiled with it; the
-# block is then skipped, while a bare pdflatex of the same .tex reads it as usual.
+# generator/templates/latex/document.tex.j2). Loading its packages is most of the time
+# pdflatex spends on a key, so it is dumped once into a format and the documents are
+# compiled with it; the block is then skipped, while a bare pdflatex of the same .tex reads
+# it as usual.
 _PREAMBLE = re.compile(r"^\\ifdefined\\answerkeypreamble\\else\n"
                        r"(.*?^\\def\\answerkeypreamble\{\}\n)\\fi\n", re.S | re.M)
 

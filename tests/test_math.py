@@ -112,7 +112,7 @@ def test_every_disallowed_word_of_a_formula_is_reported(math, problems):
 
 def _preamble() -> str:
     """The documents' own preamble, from the LaTeX shell."""
-    shell = (ROOT / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
+    shell = (ROOT / "generator" / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
     block = shell.split("\\ifdefined\\answerkeypreamble\\else\n")[1].split("\n\\fi\n")[0]
     return block.replace(r"\VAR{version}", "test")
 

@@ -159,7 +159,7 @@ def test_braces_that_name_nothing_are_refused_while_validating(statement, proble
 
 
 def _preamble() -> str:
-    shell = (ROOT / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
+    shell = (ROOT / "generator" / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
     block = shell.split("\\ifdefined\\answerkeypreamble\\else\n")[1].split("\n\\fi\n")[0]
     return block.replace(r"\VAR{version}", "test")
 

@@ -12,7 +12,7 @@ A kind module defines:
   PLOTS (optional)   True when solve() returns figures; their draw functions must pickle
                      (module functions or partials of them): figure workers start before
                      solving and receive them
-and two templates named after it: templates/latex/NAME.tex.j2 and templates/html/NAME.html.j2,
+and two templates named after it: generator/templates/latex/NAME.tex.j2 and .../html/NAME.html.j2,
 each with the macros statement(q) and answer(q).
 """
 
