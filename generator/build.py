@@ -68,8 +68,7 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             outcome.documents_compiled += 1
 
     batch = None
-    wanted = tuple(f for f, needed in (("pdf", {"pdf", "tex"}), ("svg", {"html"}))
-                   if needed & set(formats))
+    wanted = figure_formats(formats)
     if wanted:
         batch = _start_figures(results, folder, earlier if reuse else None,
                                record.get("figures", {}), extra["figures"], figure_pool, wanted)
@@ -96,6 +95,14 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
         if batch is not None:
             batch[0].close()
     return outcome, extra
+
+
+FIGURE_FORMATS = {"pdf": {"pdf", "tex"}, "svg": {"html"}}  # figure format: outputs using it
+
+
+def figure_formats(formats) -> tuple[str, ...]:
+    """The figure formats the requested outputs need (PDF first: LaTeX waits for it)."""
+    return tuple(f for f, users in FIGURE_FORMATS.items() if users & set(formats))
 
 
 def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool, formats):
@@ -221,7 +228,7 @@ def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> l
         return [outcomes[n] for n in range(len(specs))]
     workers = latex_jobs or os.cpu_count() or 1
     pool = None
-    if workers > 1 and {"pdf", "html", "tex"} & set(formats) and _figures_to_draw(todo, force):
+    if workers > 1 and figure_formats(formats) and _figures_to_draw(todo, force):
         from .plots import FigurePool  # forked now: matplotlib loads while we solve
 
         pool = FigurePool(workers)

@@ -26,6 +26,7 @@ from pathlib import Path
 from . import TEMPLATES, __version__
 from .numbers import json_tidy
 from .safeio import read_or_none
+from .yamlsource import MAX_BYTES as MAX_SPEC_BYTES
 
 CACHE_FILE = ".answerkey-cache.json"
 MARK = ".answerkey"  # in every folder answerkey makes (see outdir.py)
@@ -85,11 +86,10 @@ def spec_key(source_hash: str, overrides, variant, student, formats) -> str:
 
 def quick_up_to_date(spec_path: Path, folder: Path, overrides, formats) -> bool:
     """Whether a plain build of `spec_path` into `folder` would change nothing."""
-    try:
-        source_hash = file_hash(Path(spec_path))
-    except OSError:
+    data = read_or_none(Path(spec_path), MAX_SPEC_BYTES)  # a FIFO or /dev/zero: no
+    if data is None:
         return False
-    key = spec_key(source_hash, overrides, None, None, formats)
+    key = spec_key(sha256_bytes(data), overrides, None, None, formats)
     return up_to_date(folder, key, read(folder))
 
 
@@ -158,7 +158,7 @@ def up_to_date(folder: Path, key: str, record: dict) -> bool:
 
 
 def write(folder: Path, key: str, extra: dict) -> None:
-    """Record the key and the hash of every file in `folder`."""
+    """Record the key and the hash of every output file in `folder` (what OUTPUT_NAME names)."""
     files = {str(p.relative_to(folder)): file_hash(p) for p in sorted(folder.rglob("*"))
              if p.is_file() and OUTPUT_NAME.fullmatch(str(p.relative_to(folder)))}
     record = {"key": key, "files": files, **extra}

@@ -225,8 +225,9 @@ def _main(args: argparse.Namespace) -> int:
             print(f"interrupted{detail}: no output is half-written", file=sys.stderr)
         return 130
     except OSError as exc:  # the environment (a full disk, a closed stream), not a bug
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        from .outdir import environment_error
+
+        print(f"error: {environment_error(exc, 'cannot go on')}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return EXIT_BUILD

@@ -30,11 +30,18 @@ _MARK_TEXT = "This folder was made by answerkey, which may replace or delete it.
 STEM = re.compile(r"[^\W_][\w .+-]{0,99}")
 STAGING = re.compile(r"\.answerkey-(\d+)-[0-9a-f]{8}")
 MOVED_ASIDE = re.compile(r"\.(.+)\.old-(\d+)")
-TEMP_FILE = re.compile(r"\.(?:variants\.csv|all-keys\.pdf|all-handouts\.pdf)\.(\d+)\.tmp")
+
 
 VARIANTS = "variants"  # the subfolder `answerkey variants` fills; a rebuild keeps it
 MANIFEST = "variants.csv"  # beside the variant folders, with every variant merged for print:
 MERGED = {"answer-key.pdf": "all-keys.pdf", "handout.pdf": "all-handouts.pdf"}
+VARIANT_ROOT_FILES = (MANIFEST, *MERGED.values())  # what `variants/` holds besides folders
+TEMP_FILE = re.compile(r"\.(?:" + "|".join(map(re.escape, VARIANT_ROOT_FILES)) + r")\.(\d+)\.tmp")
+
+
+def temp_name(folder: Path, name: str) -> Path:
+    """Where `name` is written before it is renamed into place (recovery knows the name)."""
+    return folder / f".{name}.{os.getpid()}.tmp"
 
 
 def stem_problem(spec_path: str) -> Problem | None:
@@ -108,7 +115,7 @@ def foreign_entries(folder: Path, variant_root: bool = False) -> list[str]:
             foreign.append(name)
         elif name in (MARK, LEGACY_MARK):
             continue
-        elif not (name in (MANIFEST, *MERGED.values()) if variant_root else _ours(name, ours)):
+        elif not (name in VARIANT_ROOT_FILES if variant_root else _ours(name, ours)):
             foreign.append(name)
     return foreign
 

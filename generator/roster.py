@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Location, Problem, SpecError
-from .outdir import MANIFEST, MERGED
+from .outdir import VARIANT_ROOT_FILES
 from .safeio import Refused, read_regular
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ID_COLUMNS = ("id", "student_id")
 NAME_COLUMNS = ("name", "student_name", "full_name")
 MAX_BYTES = 10_000_000
-RESERVED = {MANIFEST, *MERGED.values()}  # written beside the variant folders
+RESERVED = set(VARIANT_ROOT_FILES)  # written beside the variant folders
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,7 @@ def write_manifest(folder: Path) -> list[str]:
         rows.append(row if _valid_row(row, path.name) else {"id": path.name, "drawn": {}})
     rows.sort(key=lambda r: (r.get("index", math.inf), r["id"]))
     params = sorted({name for r in rows for name in r["drawn"]})
-    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"  # a name outdir.TEMP_FILE knows
+    tmp = outdir.temp_name(folder, MANIFEST)
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([*_COLUMNS, *params])
@@ -248,7 +248,7 @@ def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
             log(f"note: {merged} not written: pdfunite (Debian's poppler-utils) is missing")
             target.unlink(missing_ok=True)
             continue
-        tmp = folder / f".{merged}.{os.getpid()}.tmp"  # a name outdir.TEMP_FILE knows
+        tmp = outdir.temp_name(folder, merged)
         try:
             if len(parts) == 1:
                 shutil.copyfile(parts[0], tmp)
