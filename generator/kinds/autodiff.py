@@ -12,7 +12,7 @@ from ..numeric.expr import FUNCTIONS, ExprError, parse
 from ..numeric.fdiff import reliable
 from .autodiff_fields import FIELDS as FIELDS  # the kind's spec keys, defined there
 from .autodiff_fields import output_name, seed_list, seed_vectors
-from .base import Check, Solution
+from .base import Check, Solution, lettered
 
 NAME = "autodiff"
 SUMMARY = "forward and reverse mode AD traces (Baydin et al. 2018) of an expression at a point"
@@ -204,7 +204,5 @@ def verify(params: dict, solution: Solution) -> list[Check]:
 
 def part_labels(params: dict) -> list[str]:
     """(a) forward mode (unless `forward: false`), then (b) reverse mode (when `reverse`)."""
-    from .base import lettered
-
     count = (params.get("forward") is not False) + bool(params.get("reverse"))
     return lettered(count) if count > 1 else [""]

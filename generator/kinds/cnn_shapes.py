@@ -179,6 +179,9 @@ def solve(params: dict) -> Solution:
     answers = {"layers": [{k: v for k, v in L.items() if k in ("type", "input", "output",
                                                                "weights", "biases", "params")}
                           for L in layers], **output, "total_params": total, **counts}
+    for n, L in enumerate(layers, 1):  # how the statement introduces each layer
+        name = _layer_name(n, len(layers))
+        L["title"] = name[0].upper() + name[1:]
     asked = [name for name in ASK if name in params["ask"]]
     c, h, w = params["input"]
     about = params["about"]

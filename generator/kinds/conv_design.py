@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from ..errors import VerificationError
 from ..numeric.conv import count_windows
-from ..numeric.layers import effective_kernel, layer_problem, max_padding, output_size
+from ..numeric.layers import (
+    effective_kernel,
+    layer_problem,
+    max_padding,
+    non_overlapping,
+    output_size,
+)
 from ..schema import Bool, Choice, Field, Int, ListOf, Record, Str, Tuple
 from .base import Check, Solution
 
@@ -76,12 +82,12 @@ def check(params, loc, ctx) -> None:
                 ctx.error(where.key(key),
                           f"only square shapes are supported, got {shape[1]}×{shape[2]}")
         g = {k: v for k, v in part["given"].items() if v is not None}
-        if part["non_overlapping"] and {"k", "s"} <= set(g):
+        if part["non_overlapping"] and {"k", "s"} <= set(g) and not non_overlapping(
+                g["k"], g["s"], g.get("d", 1)):
             span = effective_kernel(g["k"], g.get("d", 1))
-            if g["s"] < span:
-                ctx.error(where.key("non_overlapping"),
-                          f"non-overlapping windows need s ≥ d(k − 1) + 1 = {span}, "
-                          f"but given k = {g['k']}, s = {g['s']}, d = {g.get('d', 1)}")
+            ctx.error(where.key("non_overlapping"),
+                      f"non-overlapping windows need s ≥ d(k − 1) + 1 = {span}, "
+                      f"but given k = {g['k']}, s = {g['s']}, d = {g.get('d', 1)}")
         if part["output"] is not None and not ctx.problems:
             problem = _search_problem(part)
             if problem:

@@ -11,7 +11,7 @@ from ..errors import VerificationError
 from ..numbers import MathText
 from ..numeric.stable import sigmoid_scalar
 from ..schema import Choice, Field, ListOf, Number, Tuple, Vector
-from .base import Check, Figure, Solution
+from .base import Check, Figure, Solution, lettered
 
 NAME = "softmax"
 SUMMARY = ("softmax: translation invariance, S(cx) with its limits c = 0 and c → ∞, the sigmoid "
@@ -120,7 +120,7 @@ def solve(params: dict) -> Solution:
     asked = asked_parts(params)
     answers = {key: value for key, value in every.items()
                if key == "S" or any(key in ANSWER_KEYS[name] for name in asked)}
-    labels = dict(zip(asked, (f"({chr(97 + n)})" for n in range(len(asked)))))
+    labels = dict(zip(asked, lettered(len(asked))))
     work = {"K": K, "labels": labels, "base": base, "shifted": shifted, "scaled": scaled,
             "counter": counter,
             "ties": len(argmax), "all_equal": len(argmax) == K, "repeats": len(set(x)) < K,
@@ -240,6 +240,4 @@ def verify(params: dict, solution: Solution) -> list[Check]:
 
 def part_labels(params: dict) -> list[str]:
     """(a) translation, (b) scaling, (c) two classes, (d) K - 1 parameters: those asked."""
-    from .base import lettered
-
-    return lettered(len(params.get("parts") or (None,) * 4))
+    return lettered(len(asked_parts(params)))

@@ -7,8 +7,6 @@ for nn.MaxPool2d / nn.AvgPool2d, and the input-size check of nn.Conv2d.
 
 from __future__ import annotations
 
-LAYER_TYPES = ("conv", "maxpool", "avgpool")
-
 
 def effective_kernel(k: int, d: int) -> int:
     """The span of a dilated kernel: d(k-1)+1."""
