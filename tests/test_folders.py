@@ -466,3 +466,13 @@ def test_a_control_character_in_a_key_stays_on_one_line(tmp_path):
     assert result.returncode == 2
     line, = result.stderr.splitlines()
     assert "\x1b" not in line and "bad\\nkey\\x1b[31m" in line, line
+
+
+def test_build_of_a_fifo_does_not_hang(tmp_path):
+    """The up-to-date check before loading reads the spec as safely as loading does."""
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = run_cli("build", fifo, "-o", tmp_path / "out", timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{fifo}: cannot read the spec: it is a named pipe (FIFO), not a regular file"]
