@@ -9,7 +9,11 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
+from importlib import import_module
+
 from . import TEMPLATES, __version__
+from .doc import RichBlock
+from .writers import HtmlWriter, LatexWriter
 from .escape import html_escape, latex_escape
 from .mathml import page_mathml
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
@@ -157,6 +161,20 @@ def question_views(spec, results) -> list[QuestionView]:
     ]
 
 
+def presentation(kind: str):
+    """The kind's presentation module (generator/presentation/KIND.py), or None while a kind
+    is still written as a pair of templates."""
+    try:
+        return import_module(f"{__package__}.presentation.{kind}")
+    except ModuleNotFoundError:
+        return None
+
+
+def _statement(view: QuestionView, present) -> list:
+    """The statement's blocks: the spec's own statement (bound to its values) if it has one."""
+    return [RichBlock(view.statement)] if view.statement else present.statement(view)
+
+
 def render_latex(spec, results, key: bool) -> tuple[str, list[tuple[str, int, int]]]:
     """The key (key=True) or handout as LaTeX, and each question's (id, first, last) line."""
     env = latex_env()
@@ -165,11 +183,18 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[tuple[str, int, in
         spec=spec, key=key, body=Latex("\0"), results=results, version=__version__,
     ).split("\0")[0].count("\n")
     for view, result in zip(question_views(spec, results), results):
-        module = env.get_template(f"{view.kind}.tex.j2").make_module({"key": key})
-        statement = rich_latex(view.statement) if view.statement else module.statement(view)
+        present = presentation(view.kind)
+        if present:
+            writer = LatexWriter()
+            statement = writer.write(_statement(view, present))
+            answer = writer.write(present.answer(view)) if key else ""
+        else:
+            module = env.get_template(f"{view.kind}.tex.j2").make_module({"key": key})
+            statement = rich_latex(view.statement) if view.statement else module.statement(view)
+            answer = module.answer(view) if key else ""
         text = env.get_template("question.tex.j2").render(
-            q=view, key=key, statement=Latex(statement),
-            answer=Latex(module.answer(view)) if key else "", checks=result.checks)
+            q=view, key=key, statement=Latex(statement), answer=Latex(answer),
+            checks=result.checks)
         spans.append((view.id, line, line + text.count("\n")))
         line += text.count("\n")
         pieces.append(text)
@@ -183,11 +208,18 @@ def render_html(spec, results, key: bool = True) -> str:
     env = html_env()
     sections = []
     for view, result in zip(question_views(spec, results), results):
-        module = env.get_template(f"{view.kind}.html.j2").make_module({"key": key})
-        statement = rich_html(view.statement) if view.statement else module.statement(view)
+        present = presentation(view.kind)
+        if present:
+            writer = HtmlWriter()
+            statement = writer.write(_statement(view, present))
+            answer = writer.write(present.answer(view)) if key else ""
+        else:
+            module = env.get_template(f"{view.kind}.html.j2").make_module({"key": key})
+            statement = rich_html(view.statement) if view.statement else module.statement(view)
+            answer = module.answer(view) if key else ""
         sections.append(env.get_template("question.html.j2").render(
-            q=view, key=key, statement=Markup(statement),
-            answer=Markup(module.answer(view)) if key else "", checks=result.checks))
+            q=view, key=key, statement=Markup(statement), answer=Markup(answer),
+            checks=result.checks))
     page = env.get_template("document.html.j2").render(
         spec=spec, key=key, body=Markup("".join(sections)), results=results,
         version=__version__)

@@ -24,11 +24,11 @@ def test_reference_values():
 
 def test_padded_input_and_products_are_shown():
     work = solve([1, 2, 3, 4], [1, 0, 2]).work
-    full = work["modes"][0]
-    assert full["padded"] == [0, 0, 1, 2, 3, 4, 0, 0]
-    assert full["rows"][2]["pairs"] == [(1, 2), (2, 0), (3, 1)]  # y2 = 1*2 + 2*0 + 3*1 = 5
-    same = work["modes"][2]
-    assert (same["left"], same["right"]) == (1, 1)
+    full = work.modes[0]
+    assert full.padded == [0, 0, 1, 2, 3, 4, 0, 0]
+    assert full.windows[2].pairs == [(1, 2), (2, 0), (3, 1)]  # y2 = 1*2 + 2*0 + 3*1 = 5
+    same = work.modes[2]
+    assert (same.left, same.right) == (1, 1)
 
 
 def test_even_kernel_same_follows_numpy():

@@ -32,10 +32,12 @@ class Figure:
 
 @dataclass
 class Solution:
-    """A solved question: `answers` go to answers.json; `work` is what the templates show."""
+    """A solved question: `answers` go to answers.json; `work` is the kind's typed record of
+    everything its presentation shows (a dataclass of the kind's own; None when it shows only
+    the answers)."""
 
     answers: dict
-    work: dict = field(default_factory=dict)
+    work: Any = None
     figures: list[Figure] = field(default_factory=list)
 
 

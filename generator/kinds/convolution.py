@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import VerificationError
@@ -19,6 +21,38 @@ FIELDS = {
     "modes": Field(ListOf(Choice(MODES), max_len=3, unique=True), default=list(MODES)),
     "flip": Field(Bool(), default=True),
 }
+
+
+@dataclass(frozen=True)
+class Window:
+    """One output entry: its (input, weight) products and their sum."""
+
+    pairs: list
+    value: float
+
+
+@dataclass(frozen=True)
+class ModeWork:
+    """One mode (full, valid, same): its output length, padding, padded input and windows."""
+
+    name: str
+    length: int
+    left: int
+    right: int
+    padded: list
+    windows: list  # of Window; empty when no window fits (valid, kernel longer than input)
+
+
+@dataclass(frozen=True)
+class ConvWork:
+    """What the key shows of a 1-D convolution."""
+
+    n: int
+    k: int
+    flip: bool
+    used_kernel: list  # the kernel as slid over the input (flipped for a convolution)
+    even_kernel: bool  # `same` then pads one more zero on the left than on the right
+    modes: list  # of ModeWork
 
 
 MAX_PRODUCTS = 10_000  # in all modes: a page shows about 400, LaTeX's memory ends near 100,000
@@ -59,11 +93,15 @@ def solve(params: dict) -> Solution:
     x, w, flip = params["input"], params["kernel"], params["flip"]
     answers: dict = {"flipped_kernel": list(reversed(w)) if flip else list(w)}
     modes = []
+    lengths = output_lengths(len(x), len(w), params["modes"])
     for mode in params["modes"]:
         terms = convolve_terms(x, w, mode, flip)
         answers[mode] = [row["value"] for row in terms["rows"]]
-        modes.append({"name": mode, **terms})
-    return Solution(answers, {"modes": modes, "n": len(x), "k": len(w)})
+        modes.append(ModeWork(mode, lengths[mode], terms["left"], terms["right"],
+                              terms["padded"], [Window(r["pairs"], r["value"])
+                                                for r in terms["rows"]]))
+    work = ConvWork(len(x), len(w), flip, answers["flipped_kernel"], len(w) % 2 == 0, modes)
+    return Solution(answers, work)
 
 
 def _numpy_reference(x: list, used: list, mode: str) -> np.ndarray:
