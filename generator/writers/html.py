@@ -116,8 +116,8 @@ class HtmlWriter(Writer):
         classes = " ".join(name for name, on in (("rule", r.rule), ("picked", r.picked)) if on)
         cells, column = [], 0
         for c in r.cells:
-            align = c.align or (table.columns[column].align if column < len(table.columns)
-                                else "l")
+            # a cell spanning columns is aligned on its own (left unless it says), as in LaTeX
+            align = c.align or ("l" if c.span != 1 else table.columns[column].align)
             attrs = f' class="{_ALIGN[align]}"' if _ALIGN[align] != "l" else ""
             attrs += f' colspan="{c.span}"' if c.span != 1 else ""
             cells.append(f"<{tag}{attrs}>{self.inline(c.children)}</{tag}>")
