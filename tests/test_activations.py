@@ -1,4 +1,5 @@
-"""activations: ReLU's derivative, ReLU through H, the sigmoid gaps (closed forms, numpy, hand)."""
+"""activations: ReLU's derivative, ReLU through H, the sigmoid gaps (closed forms, numpy, hand);
+the presentation's words in both writers."""
 
 import math
 import warnings
@@ -8,10 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import doc
 from generator.errors import VerificationError
+from generator.escape import html_escape, latex_escape
 from generator.kinds import activations
 from generator.kinds.base import Solution
 from generator.numeric.stable import sigmoid, sigmoid_scalar
+from generator.presentation import activations as presentation
+from generator.render import question_views
+from generator.solve import solve_spec
+from generator.spec import parse_spec
+from generator.writers import HtmlWriter, LatexWriter
 from helpers import params_of, spec_problems
 
 REFERENCE = """
@@ -65,21 +73,21 @@ def test_derivative_from_one_sided_limits():
     d = sol.answers["derivative"]
     assert (d["negative"], d["positive"], d["at_zero"]) == (0, 1, None)
     assert (d["left_limit_at_zero"], d["right_limit_at_zero"]) == (0, 1)
-    for q in sol.work["quotients"]:  # (g(±ε) - g(0)) / ±ε
-        assert (q["left"], q["right"]) == (0, 1)
+    for q in sol.work.quotients:  # (g(±ε) - g(0)) / ±ε
+        assert (q.left, q.right) == (0, 1)
 
 
 def test_alternative_definitions_hold_on_a_grid_including_zero():
     _, sol = solve()
-    assert [d["key"] for d in sol.work["definitions"]] == ["xH", "x1mH", "integral", "sgn"]
-    for d in sol.work["definitions"]:
-        assert d["max_abs_error"] < 1e-12 and d["value_at_zero"] == 0
+    assert [d.key for d in sol.work.definitions] == ["xH", "x1mH", "integral", "sgn"]
+    for d in sol.work.definitions:
+        assert d.max_abs_error < 1e-12 and d.value_at_zero == 0
     grid = activations.check_grid(-3, 3)
     assert 0.0 in grid and grid[0] == -3 and grid[-1] == 3
-    rows = {r["x"]: r for r in sol.work["table"]}
+    rows = {r.x: r for r in sol.work.samples}
     assert sorted(rows) == [-3, -1.5, 0, 1.5, 3]
-    assert rows[0]["H"] == 0.5 and rows[0]["values"] == [0, 0, 0, 0]
-    assert rows[1.5]["values"] == [1.5, 1.5, 1.5, 1.5]
+    assert rows[0].heaviside == 0.5 and rows[0].values == [0, 0, 0, 0]
+    assert rows[1.5].values == [1.5, 1.5, 1.5, 1.5] and rows[-1.5].relu == 0
 
 
 def test_grid_includes_zero_when_the_range_does_not():
@@ -109,7 +117,7 @@ def test_large_k_underflows_to_zero_gap_without_warnings():
         params, sol = solve([1e6], 10)
         activations.verify(params, sol)
     assert sol.answers["sigmoid_gap"][0]["max_abs_error"] == 0.0
-    assert sol.work["gaps"][0]["exp_k_delta"] is None
+    assert sol.work.gaps[0].exp_k_delta is None
 
 
 def test_verification_catches_a_wrong_gap():
@@ -141,3 +149,82 @@ def test_defaults_are_the_reference_question():
     params = params_of("title: t\nquestions:\n  - {id: q1, kind: activations}\n")
     assert params == {"parts": ["derivative", "definitions", "sigmoid"],
                       "sigmoid_k": [1, 5, 50], "delta": 0.1, "x_range": [-3, 3]}
+
+
+def view(question: str = "{id: q1, kind: activations}"):
+    """The QuestionView of a one-question spec, solved."""
+    spec = parse_spec(f"title: T\nquestions:\n  - {question}\n", "s.yaml")
+    return question_views(spec, solve_spec(spec))[0]
+
+
+def words(blocks) -> list[str]:
+    """Every Text (and list label) of a document tree, in order."""
+    out = []
+    for node in blocks:
+        if isinstance(node, doc.Text):
+            out.append(node.text)
+        elif isinstance(node, (doc.Para, doc.Heading, doc.Strong, doc.Emph, doc.Cell)):
+            out += words(node.children)
+        elif isinstance(node, doc.Row):
+            out += words(node.cells)
+        elif isinstance(node, doc.Table):
+            out += words(node.head + node.body)
+        elif isinstance(node, doc.Items):
+            for label, entry in zip(node.labels or [None] * len(node.items), node.items):
+                out += [label] * (label is not None) + words(entry)
+        elif isinstance(node, doc.Figure):
+            out += words(node.caption)
+    return out
+
+
+@pytest.mark.parametrize("parts", [list(activations.PARTS), ["definitions"], ["sigmoid"]])
+def test_pdf_and_page_say_the_same_words(parts):
+    q = view(f"{{id: q1, kind: activations, parts: {parts}}}")
+    for blocks in (presentation.statement(q), presentation.answer(q)):
+        tex, html = LatexWriter().write(blocks), HtmlWriter().write(blocks)
+        texts = words(blocks)
+        assert texts and all(latex_escape(t) in tex and html_escape(t) in html for t in texts)
+
+
+def test_headings_and_labels_follow_the_parts_asked():
+    q = view("{id: q1, kind: activations, parts: [sigmoid, derivative]}")
+    [intro, shown, asked] = presentation.statement(q)
+    assert doc.text_of(intro.children).startswith("Using the following definition of the "
+                                                  "derivative and")
+    assert shown.rows[0][0].startswith(r"\frac{d}{dx}f(x)") and asked.labels == ("(a)", "(b)")
+    answer = presentation.answer(q)
+    assert [doc.text_of(b.children) for b in answer if isinstance(b, doc.Heading)] == [
+        "(a) The derivative of ReLU", "(b) The sigmoid approaches the step"]
+    only = view("{id: q1, kind: activations, parts: [definitions]}")
+    [intro, shown, asked] = presentation.statement(only)
+    assert doc.text_of(intro.children) == "Using the definition of the Heaviside step function:"
+    assert shown.rows[0][0].startswith("H(x) =") and asked.labels == ("(a)",)
+    assert not any(isinstance(b, doc.Figure) for b in presentation.answer(only))
+
+
+def test_the_statement_prints_the_given_values():
+    q = view("{id: q1, kind: activations, parts: [sigmoid], sigmoid_k: [1.25, 5], "
+             "delta: 0.00005, x_range: [-1.125, 2.5]}")
+    text = doc.text_of(presentation.statement(q)[2].items[0][0].children)
+    for value in (r"k \in \{1.25, 5\}", r"\delta = 0.00005", r"x \in [-1.125, 2.5]"):
+        assert value in text
+
+
+def test_the_figure_caption_and_alt_name_the_steepnesses():
+    q = view()
+    [figure] = [b for b in presentation.answer(q) if isinstance(b, doc.Figure)]
+    assert figure.name == "q1-relu-sigmoid"
+    assert doc.text_of(figure.caption) == (r"ReLU g and its derivative H (left); H and "
+                                          r"\sigma(kx) for k \in \{1, 5, 50\}, the band "
+                                          r"|x| < \delta shaded (right).")
+    assert figure.alt == ("Plot of ReLU g and the Heaviside step H over x from -3 to 3, and of "
+                          "H with the sigmoids sigma(kx) for k = 1, 5, 50")
+
+
+def test_an_overflowing_exponential_shows_the_gap_alone():
+    q = view("{id: q1, kind: activations, parts: [sigmoid], sigmoid_k: [1, 1000000], "
+             "delta: 10}")
+    [table] = [b for b in presentation.answer(q) if isinstance(b, doc.Table)]
+    gaps = [doc.text_of(r.cells[2].children) for r in table.body]
+    assert gaps[0].startswith(r"\frac{1}{1 + e^{10}} = \frac{1}{1 + ")  # e^10 is shown
+    assert gaps[1] == r"\mathbf{0}"  # e^(10^7) is not a number a page can show

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -45,6 +46,65 @@ DEFINITIONS = (
     ("sgn", r"\tfrac{1}{2}\bigl(x + x\,(2H(x) - 1)\bigr)",
      r"\tfrac{1}{2}\bigl(0 + 0 \cdot (2 \cdot \tfrac{1}{2} - 1)\bigr) = 0"),
 )
+
+
+@dataclass(frozen=True)
+class Quotient:
+    """(g(±ε) − g(0))/±ε for one ε: the difference quotients at 0 from each side."""
+
+    eps: float
+    right: float
+    left: float
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One definition of g through H: its label, formula, its value at 0 and why, and how far
+    it is from max(0, x) on the check grid."""
+
+    key: str
+    label: str
+    formula: MathText
+    at_zero: MathText
+    max_abs_error: float
+    value_at_zero: float
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One row of the definitions' table: x, H(x), max(0, x) and each definition at x."""
+
+    x: float
+    heaviside: float
+    relu: float
+    values: list  # one per Definition, in order
+
+
+@dataclass(frozen=True)
+class Gap:
+    """σ(kx) against H for one k: kδ, e^(kδ) (None when it overflows, the gap then shown
+    without it), the gap 1/(1 + e^(kδ)) and σ(0)."""
+
+    k: float
+    k_delta: float
+    exp_k_delta: float | None
+    gap: float
+    at_zero: float
+
+
+@dataclass(frozen=True)
+class ActivationsWork:
+    """What the key shows: the parts asked with their labels, the quotients at 0, the
+    definitions with their table and check grid, and the sigmoid gaps."""
+
+    labels: dict  # part name -> its label, "(a)", ..., for the parts asked
+    quotients: list  # of Quotient
+    definitions: list  # of Definition
+    samples: list  # of Sample
+    grid_points: int
+    grid_lo: float
+    grid_hi: float
+    gaps: list  # of Gap
 
 
 def shown_lines(params: dict) -> int:
@@ -90,45 +150,36 @@ def asked_parts(params: dict) -> list[str]:
 def solve(params: dict) -> Solution:
     """The one-sided limits at 0, the definitions on a grid, and the gaps 1/(1 + e^(kδ))."""
     (lo, hi), delta = (float(v) for v in params["x_range"]), float(params["delta"])
-    quotients = [{"eps": eps, "right": (max(0.0, eps) - 0.0) / eps,
-                  "left": (max(0.0, -eps) - 0.0) / -eps} for eps in (0.1, 0.01, 0.001)]
+    quotients = [Quotient(eps, (max(0.0, eps) - 0.0) / eps, (max(0.0, -eps) - 0.0) / -eps)
+                 for eps in (0.1, 0.01, 0.001)]
     samples = sorted(set(np.linspace(lo, hi, 5).tolist()) | ({0.0} if lo < 0 < hi else set()))
     grid = np.union1d(check_grid(lo, hi), samples)  # 0 stays a grid point
     relu, values = np.maximum(grid, 0.0), definitions_on(grid)
     zero = int(np.flatnonzero(grid == 0.0)[0])
-    definitions = []
-    for n, (key, formula, at_zero) in enumerate(DEFINITIONS):
-        error = float(np.max(np.abs(values[key] - relu)))
-        definitions.append({"key": key, "label": ROMAN[n], "formula": MathText(formula),
-                            "at_zero": MathText(at_zero), "max_abs_error": error,
-                            "value_at_zero": float(values[key][zero])})
-    table = [{"x": s, "H": float(heaviside(s)), "g": max(0.0, s),
-              "values": [float(values[key][i]) for key, _, _ in DEFINITIONS]}
+    definitions = [Definition(key, ROMAN[n], MathText(formula), MathText(at_zero),
+                              float(np.max(np.abs(values[key] - relu))), float(values[key][zero]))
+                   for n, (key, formula, at_zero) in enumerate(DEFINITIONS)]
+    table = [Sample(s, float(heaviside(s)), max(0.0, s),
+                    [float(values[key][i]) for key, _, _ in DEFINITIONS])
              for s, i in zip(samples, np.searchsorted(grid, samples))]
-    gaps = [{"k": k, "k_delta": k * delta, "gap": float(sigmoid(-k * delta)),
-             "exp_k_delta": math.exp(k * delta) if k * delta <= 700 else None,
-             "at_zero": float(sigmoid(0.0))} for k in params["sigmoid_k"]]
+    gaps = [Gap(k, k * delta, math.exp(k * delta) if k * delta <= 700 else None,
+                float(sigmoid(-k * delta)), float(sigmoid(0.0))) for k in params["sigmoid_k"]]
     every = {
         "derivative": {"negative": 0, "positive": 1, "at_zero": None,
                        "left_limit_at_zero": 0, "right_limit_at_zero": 1},
         "heaviside_at_zero": 0.5,
-        "definitions": [{"g": key, "max_abs_error": d["max_abs_error"],
-                         "value_at_zero": d["value_at_zero"]}
-                        for (key, _, _), d in zip(DEFINITIONS, definitions)],
-        "sigmoid_gap": [{"k": g["k"], "delta": params["delta"], "max_abs_error": g["gap"]}
+        "definitions": [{"g": d.key, "max_abs_error": d.max_abs_error,
+                         "value_at_zero": d.value_at_zero} for d in definitions],
+        "sigmoid_gap": [{"k": g.k, "delta": params["delta"], "max_abs_error": g.gap}
                         for g in gaps],
-        "sigmoid_at_zero": [{"k": g["k"], "value": g["at_zero"]} for g in gaps],
+        "sigmoid_at_zero": [{"k": g.k, "value": g.at_zero} for g in gaps],
     }
     asked = asked_parts(params)
     answers = {key: value for key, value in every.items()
                if key == "heaviside_at_zero" or any(key in ANSWER_KEYS[p] for p in asked)}
-    work = {"labels": dict(zip(asked, lettered(len(asked)))), "quotients": quotients,
-            "definitions": definitions, "table": table,
-            "grid_points": len(grid), "grid_lo": float(grid[0]), "grid_hi": float(grid[-1]),
-            "gaps": gaps, "zero_in_range": lo < 0 < hi}
-    caption = ("ReLU $g$ and its derivative $H$ (left); $H$ and the sigmoids "
-               "$\\sigma(kx)$, the band $|x| < \\delta$ shaded (right).")
-    return Solution(answers, work, [Figure("relu-sigmoid", _drawer(params), 6.5, 2.9, caption)]
+    work = ActivationsWork(dict(zip(asked, lettered(len(asked)))), quotients, definitions, table,
+                           len(grid), float(grid[0]), float(grid[-1]), gaps)
+    return Solution(answers, work, [Figure("relu-sigmoid", _drawer(params), 6.5, 2.9)]
                     if "sigmoid" in asked else [])
 
 
