@@ -9,9 +9,14 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import doc
 from generator.errors import VerificationError
+from generator.escape import html_escape, latex_escape
 from generator.kinds import softmax
 from generator.kinds.base import Solution
+from generator.presentation import softmax as presentation
+from generator.render import QuestionView
+from generator.writers import HtmlWriter, LatexWriter
 from helpers import params_of, spec_problems
 
 REFERENCE = """
@@ -56,6 +61,14 @@ def test_reference_values():
     assert a["reduced"]["y"] == [1.0, 2.0]
     assert a["reduced"]["S"] == pytest.approx(hand, rel=1e-15)
     assert len(softmax.verify(params, sol)) == 3
+    w = sol.work  # the stable steps shown: x - max x, its exponentials and their sum
+    assert (w.K, w.compact, w.base.max, w.base.z) == (3, True, 3.0, [-2.0, -1.0, 0.0])
+    assert w.base.exp == pytest.approx([e**-2, e**-1, 1], rel=1e-15)
+    assert w.base.sum == pytest.approx(1 + 1 / e + e**-2, rel=1e-15)
+    assert (w.translation.steps.v, w.translation.steps.max) == ([11.0, 12.0, 13.0], 13.0)
+    assert w.two_class.exp_minus_z == pytest.approx(e, rel=1e-15)  # e^-z at z = -1
+    assert w.reduced.steps.v == [0.0, 1.0, 2.0]
+    assert w.scaling.unique_max and w.scaling.argmax == [3] and not w.scaling.underflow
 
 
 def test_overflow_case_c_1000_is_exact_and_finite():
@@ -66,7 +79,7 @@ def test_overflow_case_c_1000_is_exact_and_finite():
         with np.errstate(all="ignore"):
             assert np.isnan(naive([1000.0, 2000.0, 3000.0])).all()  # what the naive form gives
     assert sol.answers["scaled"][0]["S"] == [0.0, 0.0, 1.0]
-    assert sol.work["underflow"]
+    assert sol.work.scaling.underflow
 
 
 def test_huge_logits_and_shift():
@@ -84,7 +97,9 @@ def test_ties_share_the_limit():
     a = sol.answers
     assert a["scaled"][1]["S"] == [0.5, 0.5, 0.0]
     assert a["limits"]["c_infinity"] == [0.5, 0.5, 0.0] and a["limits"]["argmax"] == [1, 2]
-    assert sol.work["ties"] == 2 and sol.work["repeats"] and not sol.work["all_equal"]
+    scaling = sol.work.scaling
+    assert scaling.ties == 2 and not scaling.unique_max and scaling.argmax == [1, 2]
+    assert scaling.repeats and not scaling.all_equal
     assert a["two_class"]["z"] == 2.0
     assert a["two_class"]["sigma"] == pytest.approx(1 / (1 + math.exp(-2)), rel=1e-15)
     softmax.verify(params, sol)
@@ -92,13 +107,13 @@ def test_ties_share_the_limit():
 
 def test_all_equal_entries_are_scale_invariant():
     _, sol = solve([2, 2], scales=[0, 1, 10])
-    assert sol.work["all_equal"] and sol.work["counter"] is None
+    assert sol.work.scaling.all_equal and sol.work.scaling.counter is None
     assert all(r["S"] == [0.5, 0.5] for r in sol.answers["scaled"])
 
 
 def test_counterexample_prefers_a_nonzero_scale():
     _, sol = solve([1.0, 2.0, 3.0])
-    assert sol.work["counter"]["c"] == 0.5
+    assert sol.work.scaling.counter.c == 0.5
 
 
 @given(st.lists(st.floats(-50, 50), min_size=2, max_size=10), st.floats(-1e3, 1e3),
@@ -183,8 +198,10 @@ def test_more_classes_than_the_page_holds_are_refused_with_the_limit():
 def test_parts_choose_what_is_asked_answered_and_checked(parts):
     params, sol = solve([1.0, 2.0, 3.0], parts=parts)
     asked = [p for p in softmax.PARTS if p in parts]
-    assert list(sol.work["labels"]) == asked
-    assert list(sol.work["labels"].values()) == ["(a)", "(b)", "(c)", "(d)"][:len(asked)]
+    labels = {name: getattr(sol.work, name) and getattr(sol.work, name).label
+              for name in softmax.PARTS}
+    assert labels == {name: ("(a)", "(b)", "(c)", "(d)")[asked.index(name)] if name in asked
+                      else None for name in softmax.PARTS}
     keys = {"S"} | {k for p in asked for k in softmax.ANSWER_KEYS[p]}
     assert set(sol.answers) == keys
     assert bool(sol.figures) == ("scaling" in parts)
@@ -202,3 +219,127 @@ def test_an_unknown_part_gets_a_hint():
     assert len(problems) == 1 and problems[0].endswith(
         "q.parts[1]: expected one of translation, scaling, two_class, reduced, got "
         "'translaton' (did you mean 'translation'?)"), problems
+
+
+# -- the presentation: one tree, the same words in the PDF and on the page -------------------
+
+
+def present(x, **given):
+    """(statement, answer) blocks of a solved question, as render.py builds them."""
+    params = params_of(f"title: t\nquestions:\n  - {{id: q, kind: softmax, x: {x}}}\n")
+    params.update(given)
+    sol = softmax.solve(params)
+    view = QuestionView("q", 1, "softmax", None, None, "", None, params, sol.answers, sol.work,
+                        [f"q-{f.name}" for f in sol.figures], 4)
+    return presentation.statement(view), presentation.answer(view)
+
+
+def texts(blocks) -> list[str]:
+    """Every Text node of a tree, in order."""
+    out = []
+    for node in blocks:
+        if isinstance(node, doc.Text):
+            out.append(node.text)
+        elif isinstance(node, (doc.Para, doc.Heading, doc.Strong, doc.Emph)):
+            out += texts(node.children)
+        elif isinstance(node, doc.Figure):
+            out += texts(node.caption)
+        elif isinstance(node, doc.Items):
+            out += [t for entry in node.items for t in texts(entry)]
+        elif isinstance(node, doc.Table):
+            out += [t for r in node.head + node.body for c in r.cells for t in texts(c.children)]
+    return out
+
+
+def words(blocks) -> list[str]:
+    """Each paragraph, heading, list item and caption as its words (math as its source)."""
+    out = []
+    for node in blocks:
+        if isinstance(node, (doc.Para, doc.Heading)):
+            out.append(doc.text_of(node.children))
+        elif isinstance(node, doc.Figure):
+            out.append(doc.text_of(node.caption))
+        elif isinstance(node, doc.Items):
+            out += [w for entry in node.items for w in words(entry)]
+    return out
+
+
+def headings(blocks) -> list[str]:
+    return [doc.text_of(b.children) for b in blocks if isinstance(b, doc.Heading)]
+
+
+CASES = {  # every branch of the presentation: parts, ties, equal entries, underflow, long x
+    "reference": ([1.0, 2.0, 3.0], {}),
+    "ties and underflow": ([3, 3, 1], {"scales": [0, 1000], "pair": [0.5, -1.5]}),
+    "all equal": ([2, 2], {"scales": [0, 1, 10]}),
+    "no translation": ([1.0, 2.0, 3.0], {"parts": ["two_class", "reduced"]}),
+    "scaling only": ([1.0, 2.0, 3.0], {"parts": ["scaling"]}),
+    "huge z": ([1e6, -1e6, 999_999.0], {"pair": [1000, -1000], "shift": -1e6}),
+    "32 classes": ([round(math.sin(3 * i) * 4, 3) for i in range(32)], {}),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_both_writers_show_every_word(case):
+    x, given = CASES[case]
+    for blocks in present(x, **given):
+        tex, page = LatexWriter().write(blocks), HtmlWriter().write(blocks)  # MathML checked
+        for text in texts(blocks):
+            assert latex_escape(text) in tex and str(html_escape(text)) in page, (case, text)
+
+
+def test_parts_are_labelled_and_headed_the_same_in_statement_and_answer():
+    statement, answer = present([1.0, 2.0, 3.0])
+    (listed,) = [b for b in statement if isinstance(b, doc.Items)]
+    assert listed.labels == ("(a)", "(b)", "(c)", "(d)")
+    assert headings(answer) == ["(a) Translation invariance", "(b) Scaling",
+                                "(c) Two classes: the sigmoid", "(d) K - 1 parameters"]
+    assert words(statement)[0] == (r"Recall the definition of the softmax function: "
+                                   r"S(\mathbf{x})_i = e^{x_i} / \sum_j e^{x_j}. Illustrate each "
+                                   r"part with \mathbf{x} = [1, 2, 3]^\top (K = 3).")
+    assert r"Check it with c = 10." in words(statement)[1]
+    figure, = [b for b in answer if isinstance(b, doc.Figure)]
+    assert figure.name == "q-scaling" and "Equal entries" not in doc.text_of(figure.caption)
+    assert figure.alt.startswith("Each entry of S(cx) plotted against c for x = [1, 2, 3]")
+    assert r"Here the maximum x_{3} = 3 is unique (T = 1):" in " ".join(words(answer))
+    tables = [b for b in answer if isinstance(b, doc.Table)]
+    assert [len(t.body) for t in tables] == [5] and len(tables[0].columns) == 4
+
+
+def test_parts_not_asked_are_neither_stated_nor_answered():
+    statement, answer = present([1.0, 2.0, 3.0], parts=["reduced", "two_class"])
+    (listed,) = [b for b in statement if isinstance(b, doc.Items)]
+    assert listed.labels == ("(a)", "(b)") and len(listed.items) == 2
+    assert headings(answer) == ["(a) Two classes: the sigmoid", "(b) K - 1 parameters"]
+    assert "With the numbers, computed stably:" in words(answer)
+    assert not any(isinstance(b, (doc.Figure, doc.Table)) for b in answer)
+
+
+def test_ties_equal_entries_and_underflow_are_worded():
+    _, answer = present([3, 3, 1], scales=[0, 1000], pair=[0.5, -1.5])
+    said = " ".join(words(answer))
+    assert r"Here the maximum 3 is shared by x_{1}, x_{2} (T = 2), each of which gets 1/2:" in said
+    assert "(Entries printed as 0 are below the smallest positive double" in said
+    assert "Equal entries of \\mathbf{x} have the same curve." in said
+    _, answer = present([2, 2], scales=[0, 1, 10])
+    said = " ".join(words(answer))
+    assert "Here all entries of \\mathbf{x} are equal" in said and "For example" not in said
+    assert "smallest positive double" not in said
+
+
+def test_long_vectors_wrap_and_tables_split():
+    x = [round(math.sin(3 * i) * 4, 3) for i in range(20)]
+    statement, answer = present(x)
+    assert words(statement)[0].count(r"\\ \quad") == 2  # 20 entries: 3 lines of 8
+    tables = [b for b in answer if isinstance(b, doc.Table)]
+    assert [len(t.columns) for t in tables] == [7, 7, 7, 3]  # c and 6, 6, 6, 2 entries
+    steps = next(b for b in answer if isinstance(b, doc.Equations) and len(b.rows) == 6)
+    assert steps.rows[1][0] == ""  # not compact: the maximum on a line of its own
+
+
+def test_sigma_skips_e_to_the_minus_z_when_it_overflows():
+    for pair, shown in (([1000, -1000], False), ([1.0, 2.0], True)):
+        _, answer = present([1.0, 2.0, 3.0], pair=pair)
+        sigma = next(b.rows[0][0] for b in answer if isinstance(b, doc.Equations)
+                     and b.rows[0][0].startswith(r"\sigma(z)"))
+        assert (r"= \frac{1}{1 + " in sigma.split("e^{-z}}")[1]) == shown, sigma

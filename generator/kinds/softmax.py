@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -18,7 +19,9 @@ SUMMARY = ("softmax: translation invariance, S(cx) with its limits c = 0 and c �
            "form for 2 classes and the K−1 parameter form (computed stably, with a plot)")
 PLOTS = True  # solve() returns figures: the build starts its figure workers early
 ENTRY = Number(max_abs=1e6)
-MAX_K = 32  # every entry is printed: vectors wrap 8 to a line, tables 6 entries wide
+MAX_K = 32  # every entry is printed
+VECTOR_LINE = 8  # entries of a printed vector per line
+TABLE_WIDTH = 6  # entries of S(cx) per table
 PARTS = ("translation", "scaling", "two_class", "reduced")  # asked in this order
 FIELDS = {
     "x": Field(Vector(item=ENTRY, min_len=2, max_len=1000), required=True,  # see check
@@ -37,11 +40,94 @@ FIELDS = {
 TINY = 1e-12  # differences below this are rounding, not a change of S
 
 
+@dataclass(frozen=True)
+class Steps:
+    """One softmax computed stably: v, its maximum m, v − m, e^(v − m), their sum, S(v)."""
+
+    name: MathText  # the vector as math: \mathbf{x}, \mathbf{x} + c, [0, \mathbf{y}]
+    v: list
+    max: float
+    z: list
+    exp: list
+    sum: float
+    S: list
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Part translation: S(x + c) for the spec's shift c."""
+
+    label: str
+    shift: float
+    steps: Steps  # of x + c
+    max_difference: float  # max_i |S(x + c)_i − S(x)_i|
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """S(cx) for one of the spec's c."""
+
+    c: float
+    S: list
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """Part scaling: S(cx) for each c, an example of a change, the limits c = 0 and c → ∞."""
+
+    label: str
+    rows: list  # of Scaled, in the spec's order of c
+    counter: Scaled | None  # a c that changes S (c = 0 only if no other does); None if none
+    all_equal: bool  # all entries of x equal: S(cx) is uniform for every c
+    c_zero: list  # the uniform limit
+    c_infinity: list  # 1/T on each of the T maximal entries, 0 elsewhere
+    argmax: list  # the 1-based indices of the maximal entries
+    ties: int  # T
+    unique_max: bool  # T = 1
+    repeats: bool  # x has equal entries, so the figure has coinciding curves
+    underflow: bool  # some S(cx) has an entry below the smallest positive double, printed 0
+
+
+@dataclass(frozen=True)
+class TwoClass:
+    """Part two_class: the pair x, z = x_1 − x_2, σ(z), 1 − σ(z) and S(x) directly."""
+
+    label: str
+    x: list
+    z: float
+    sigma: float
+    one_minus_sigma: float
+    exp_minus_z: float | None  # e^(−z), None when it would overflow (|z| > 700)
+    steps: Steps
+
+
+@dataclass(frozen=True)
+class Reduced:
+    """Part reduced: y_i = x_(i+1) − x_1 and S([0, y])."""
+
+    label: str
+    y: list
+    steps: Steps
+
+
+@dataclass(frozen=True)
+class SoftmaxWork:
+    """What the key shows: S(x) computed stably and each part asked (None when not asked)."""
+
+    K: int
+    compact: bool  # K ≤ 4: a vector and its maximum share a printed line
+    base: Steps  # of x
+    translation: Translation | None
+    scaling: Scaling | None
+    two_class: TwoClass | None
+    reduced: Reduced | None
+
+
 def shown_lines(params: dict) -> int:
     """About how many lines the key shows (the spec's display budget): a row per scale and
     table of 6 entries, a line per 8 entries of each vector shown."""
     K = len(params["x"])
-    return 40 + -(-K // 6) * (len(params["scales"]) + 4) + 16 * -(-K // 8)
+    return 40 + -(-K // TABLE_WIDTH) * (len(params["scales"]) + 4) + 16 * -(-K // VECTOR_LINE)
 
 
 def check(params, loc, ctx) -> None:
@@ -58,15 +144,14 @@ def softmax(v) -> np.ndarray:
     return e / e.sum()
 
 
-def _stable_steps(v: list, label: str) -> dict:
-    """v, its maximum, v − max, e^(v − max), their sum and S(v): the work of one softmax.
-    `v` and its maximum are kept as they are, so given values print as given."""
+def _stable_steps(v: list, name: str) -> Steps:
+    """The work of one softmax; `v` and its maximum are kept as they are, so given values
+    print as given."""
     arr = np.asarray(v, dtype=np.float64)
     z = arr - arr.max()
     e = np.exp(z)
-    return {"label": MathText(label), "v": list(v), "max": max(v),
-            "z": z.tolist(), "exp": e.tolist(), "sum": float(e.sum()),
-            "S": (e / e.sum()).tolist()}
+    return Steps(MathText(name), list(v), max(v), z.tolist(), e.tolist(), float(e.sum()),
+                 (e / e.sum()).tolist())
 
 
 def limit_at_infinity(x) -> tuple[list, list]:
@@ -94,14 +179,10 @@ def solve(params: dict) -> Solution:
     K, shift = len(x), float(params["shift"])
     base = _stable_steps(x, r"\mathbf{x}")
     shifted = _stable_steps([v + shift for v in x], r"\mathbf{x} + c")
-    S = np.asarray(base["S"])
-    scaled = []
-    for c in params["scales"]:
-        Sc = softmax(c * np.asarray(x))
-        scaled.append({"c": c, "cx": (c * np.asarray(x)).tolist(), "S": Sc.tolist(),
-                       "change": float(np.max(np.abs(Sc - S)))})
-    counter = next((r for r in sorted(scaled, key=lambda r: r["c"] == 0)
-                    if r["change"] > TINY), None)  # c = 0 only if nothing else differs
+    S = np.asarray(base.S)
+    scaled = [Scaled(c, softmax(c * np.asarray(x)).tolist()) for c in params["scales"]]
+    counter = next((r for r in sorted(scaled, key=lambda r: r.c == 0)  # c = 0 only if
+                    if np.max(np.abs(np.asarray(r.S) - S)) > TINY), None)  # no other c differs
     limit, argmax = limit_at_infinity(x)
     a, b = params["pair"] or x[:2]
     z = a - b
@@ -109,28 +190,34 @@ def solve(params: dict) -> Solution:
     y = [v - x[0] for v in x[1:]]
     reduced = _stable_steps([0.0] + y, r"[0, \mathbf{y}]")
     every = {
-        "S": base["S"], "S_shifted": shifted["S"],
-        "translation_max_difference": float(np.max(np.abs(S - np.asarray(shifted["S"])))),
-        "scaled": [{"c": r["c"], "S": r["S"]} for r in scaled],
+        "S": base.S, "S_shifted": shifted.S,
+        "translation_max_difference": float(np.max(np.abs(S - np.asarray(shifted.S)))),
+        "scaled": [{"c": r.c, "S": r.S} for r in scaled],
         "limits": {"c_zero": [1.0 / K] * K, "c_infinity": limit, "argmax": argmax},
         "two_class": {"x": [a, b], "z": z, "sigma": sigmoid_scalar(z),
-                      "one_minus_sigma": sigmoid_scalar(-z), "S": pair["S"]},
-        "reduced": {"y": y, "S": reduced["S"]},
+                      "one_minus_sigma": sigmoid_scalar(-z), "S": pair.S},
+        "reduced": {"y": y, "S": reduced.S},
     }
     asked = asked_parts(params)
     answers = {key: value for key, value in every.items()
                if key == "S" or any(key in ANSWER_KEYS[name] for name in asked)}
     labels = dict(zip(asked, lettered(len(asked))))
-    work = {"K": K, "labels": labels, "base": base, "shifted": shifted, "scaled": scaled,
-            "counter": counter,
-            "ties": len(argmax), "all_equal": len(argmax) == K, "repeats": len(set(x)) < K,
-            "pair": pair, "compact": K <= 4,  # short vectors share a printed line
-            "exp_minus_z": math.exp(-z) if abs(z) <= 700 else None,
-            "underflow": any(0.0 in r["S"] for r in scaled),
-            "reduced": reduced}
-    caption = "Each entry of S(cx) against c; the markers are the spec's values of c."
-    figures = [Figure("scaling", _drawer(x, params["scales"]), 6.5, 3.0 + 0.1 * max(0, K - 12),
-                      caption)] if "scaling" in labels else []
+    two = every["two_class"]
+    work = SoftmaxWork(
+        K, K <= 4, base,
+        translation=Translation(labels["translation"], params["shift"], shifted,
+                                every["translation_max_difference"])
+        if "translation" in labels else None,
+        scaling=Scaling(labels["scaling"], scaled, counter, len(argmax) == K,
+                        every["limits"]["c_zero"], limit, argmax, len(argmax), len(argmax) == 1,
+                        len(set(x)) < K, any(0.0 in r.S for r in scaled))
+        if "scaling" in labels else None,
+        two_class=TwoClass(labels["two_class"], [a, b], z, two["sigma"], two["one_minus_sigma"],
+                           math.exp(-z) if abs(z) <= 700 else None, pair)
+        if "two_class" in labels else None,
+        reduced=Reduced(labels["reduced"], y, reduced) if "reduced" in labels else None)
+    figures = [Figure("scaling", _drawer(x, params["scales"]), 6.5,
+                      3.0 + 0.1 * max(0, K - 12))] if work.scaling else []
     return Solution(answers, work, figures)
 
 
