@@ -145,3 +145,10 @@ def test_both_formats_carry_the_same_words():
     expected = ["Translation", "Every", "softmax", "below", "is", "computed", "stably", "one",
                 "thing", "another", "note"]
     assert _words(tex) == _words(html) == expected
+
+
+def test_a_part_heading_runs_into_what_follows_it_in_latex():
+    tex = LatexWriter().write([para("before"), heading("(a) Scaling"), equation("a"),
+                               heading("(b) Next"), para("text")])
+    assert tex == "before\n\n\\answerpart{(a) Scaling}\n\\[ a \\]\n\\answerpart{(b) Next}\ntext\n"
+    assert HtmlWriter().write([heading("(a) Scaling")]) == "<h3>(a) Scaling</h3>\n"

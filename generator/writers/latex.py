@@ -20,13 +20,15 @@ def rich(text: str) -> str:
 
 class LatexWriter(Writer):
     """Blocks are separated by a blank line, except around display math, which stays in its
-    paragraph (LaTeX spaces a display by itself; a paragraph break would add to it)."""
+    paragraph (LaTeX spaces a display by itself; a paragraph break would add to it), and after
+    a part's heading, which runs into what follows it (\\answerpart, document.tex.j2)."""
 
     def write(self, blocks) -> str:
         out = []
         for i, block in enumerate(blocks):
             if i:
-                tight = isinstance(block, doc.Equations) or isinstance(blocks[i - 1], doc.Equations)
+                tight = isinstance(block, doc.Equations) or isinstance(
+                    blocks[i - 1], (doc.Equations, doc.Heading))
                 out.append("\n" if tight else "\n\n")
             out.append(self.blocks([block]).rstrip("\n"))
         return "".join(out) + "\n" if out else ""
