@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,6 +34,44 @@ FIELDS = {
                              "b2": Field(ROW, required=True)}),
                      doc="Θ given explicitly: w1 (M×D), b1 (M), w2 (K×M), b2 (K)"),
 }
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network's parameters as shown: the weight matrices, and the biases as columns."""
+
+    w1: list  # M rows of D
+    b1: list  # M rows of one entry
+    w2: list  # K rows of M
+    b2: list  # K rows of one entry
+
+
+@dataclass(frozen=True)
+class BiasStep:
+    """One output bias of Θ', b2_k + ½ Σ_j w2_kj, step by step."""
+
+    k: int  # from 1
+    b2: float
+    w2: list  # the row w2_k, the terms of the sum
+    row_sum: float
+    half_sum: float
+    b2_prime: float
+
+
+@dataclass(frozen=True)
+class SigmoidTanhWork:
+    """What the key shows of the sigmoid-to-tanh mapping."""
+
+    D: int
+    M: int
+    K: int
+    drawn: bool  # Θ drawn from the seed (not given as weights)
+    theta: Network
+    theta_prime: Network
+    bias_steps: list  # of BiasStep, one per output
+    split_layer1: bool  # W1 wider than 5 columns: W1 and b1 each on a line of its own
+    split_layer2: bool  # the same for W2 and b2
+    terms_shown: bool  # M <= 5: each row sum of W2 written out term by term
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -124,16 +163,15 @@ def solve(params: dict) -> Solution:
                "sizes": {"D": D, "M": M, "K": K},
                "example": {"x": x[0].tolist(), "y_sigma": y_sigma[0].tolist(),
                            "y_tanh": y_tanh[0].tolist()}}
-    bias_rows = [{"b2": listed["theta"]["b2"][k], "w2": listed["theta"]["w2"][k],
-                  "sum": float(theta["w2"][k].sum()), "half_sum": float(0.5 * theta["w2"][k].sum()),
-                  "b2_prime": float(prime["b2"][k])} for k in range(K)]
-    shown = {name: {**t, "b1": [[v] for v in t["b1"]], "b2": [[v] for v in t["b2"]]}
-             for name, t in listed.items()}  # biases as column vectors
-    work = {"drawn": params["weights"] is None, "bias_rows": bias_rows, **shown,
-            # layout for print: a matrix wider than 5 columns gets its own line
-            "split": {"layer1": D > 5, "layer2": M > 5}, "terms_shown": M <= 5}
-    caption = "σ(a) and (1 + tanh(a/2))/2 coincide; tanh(a) for comparison."
-    return Solution(answers, work, [Figure("identity", _draw_identity, 5.0, 2.3, caption)])
+    bias_steps = [BiasStep(k + 1, listed["theta"]["b2"][k], listed["theta"]["w2"][k],
+                           float(theta["w2"][k].sum()), float(0.5 * theta["w2"][k].sum()),
+                           float(prime["b2"][k])) for k in range(K)]
+    shown = {name: Network(t["w1"], [[v] for v in t["b1"]], t["w2"], [[v] for v in t["b2"]])
+             for name, t in listed.items()}
+    work = SigmoidTanhWork(D, M, K, params["weights"] is None, shown["theta"],
+                           shown["theta_prime"], bias_steps, split_layer1=D > 5,
+                           split_layer2=M > 5, terms_shown=M <= 5)
+    return Solution(answers, work, [Figure("identity", _draw_identity, 5.0, 2.3)])
 
 
 def _draw_identity(fig) -> None:
