@@ -144,11 +144,13 @@ class Items:
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure the build drew (figures/<name>.pdf and .svg), its caption and its alt text."""
+    """A figure the build drew (figures/<name>.pdf and .svg), its caption and its alt text;
+    `width` is the share of the text width it takes in the PDF (the page fits it to the column)."""
 
     name: str
     caption: tuple  # inline nodes
     alt: str
+    width: float = 1.0
 
 
 @dataclass(frozen=True)

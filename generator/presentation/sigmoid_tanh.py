@@ -114,7 +114,7 @@ def answer(q) -> list:
     return [
         para("We can express the sigmoid through ", Math(r"\tanh"), ":"),
         align(IDENTITY),
-        *(Figure(name, caption, alt) for name in q.figures),
+        *(Figure(name, caption, alt, width=0.77) for name in q.figures),
         para("Replacing ", Math(r"\sigma"), " by this expression in the network, with ",
              Math(r"a_j = \sum_{i=1}^{D} \omega_{ji}^{(1)} x_i + \omega_{j0}^{(1)}"), ":"),
         align(SUBSTITUTION),

@@ -74,12 +74,13 @@ class HtmlWriter(Writer):
     def block_equations(self, node: doc.Equations) -> str:
         if len(node.rows) == 1 and len(node.rows[0]) == 1:
             return math(node.rows[0][0], display=True)
-        # aligned rows laid out as a grid: cells alternately right- and left-aligned, as align*
+        # aligned rows laid out as a grid: cells alternately right- and left-aligned, as align*;
+        # each cell is display math (limits above and below), set inline by the page's style
         rows = []
         for cells in node.rows:
             tds = "".join(
                 f'<td class="{"l" if i % 2 else "num"}">'
-                + (math(r"\displaystyle " + c) if c.strip() else "") + "</td>"
+                + (math(c, display=True) if c.strip() else "") + "</td>"
                 for i, c in enumerate(cells))
             rows.append("<tr>" + tds + "</tr>")
         return '<div class="scroll"><table class="align">' + "".join(rows) + "</table></div>"

@@ -12,6 +12,11 @@ _GAPS = {"": "", "none": "@{}", "thin": r"@{\,}", "space": r"@{\ }", "quad": r"@
 _SIZES = {"": "", "small": r"\small", "footnote": r"\footnotesize"}
 
 
+def _share(width: float) -> str:
+    """0.77 -> '0.77' before \\linewidth; the whole width is just \\linewidth."""
+    return "" if width == 1.0 else f"{width:g}"
+
+
 def rich(text: str) -> str:
     """A user's checked Markdown as LaTeX; a statement bound to its values gets them."""
     values = getattr(text, "values", None)
@@ -80,8 +85,9 @@ class LatexWriter(Writer):
         return "\n".join(out + [f"\\end{{{env}}}"])
 
     def block_figure(self, node: doc.Figure) -> str:
+        width = _share(node.width) + r"\linewidth"
         return ("\\begin{center}\n"
-                f"\\includegraphics[width=\\linewidth]{{figures/{node.name}.pdf}}\\\\[2pt]\n"
+                f"\\includegraphics[width={width}]{{figures/{node.name}.pdf}}\\\\[2pt]\n"
                 "{\\small " + self.inline(node.caption) + "}\n\\end{center}")
 
     def block_table(self, node: doc.Table) -> str:
