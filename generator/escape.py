@@ -96,7 +96,9 @@ def math_problems(math: str) -> list[str]:
 # Allowed macros one side lacks, spelled out for it.
 _SPELLING = {True: {"argmax": r"\operatorname*{arg\,max}", "argmin": r"\operatorname*{arg\,min}"},
              False: {"arg": r"\operatorname{arg}", "lVert": r"\Vert", "rVert": r"\Vert",
-                     "lvert": r"\vert", "rvert": r"\vert"}}
+                     "lvert": r"\vert", "rvert": r"\vert",
+                     # the converter's U+29F5 is missing from common fonts (invisible)
+                     "setminus": r"\smallsetminus"}}
 # The converter reads `aligned` and `gathered` as one row with '&' in it: the page gets the
 # same layout as an array (aligned: columns alternately right and left).
 _ALIGNED = re.compile(r"\\(begin|end)\s*\{\s*(aligned|gathered)\s*\}")

@@ -228,3 +228,9 @@ def test_random_math_that_check_accepts_compiles(tmp_path):
     assert len(accepted) > 1000  # the grammar reaches pdflatex, not only the refusals
     result = _pdflatex(tmp_path, accepted)
     assert result.returncode == 0, result.stdout.decode(errors="replace")[-2000:]
+
+
+def test_setminus_on_the_page_is_a_character_fonts_have():
+    # latex2mathml's own U+29F5 (reverse solidus operator) is missing from common fonts
+    html = to_mathml(math_source(r"A \setminus B", for_latex=False))
+    assert "&#x02216;" in html and "29F5" not in html.upper()
