@@ -52,21 +52,21 @@ _FORMATS = (("svg", {"Date": None, "Creator": None}),
             ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}))
 
 
-def render_figure(figure: Figure, formats=("svg", "pdf")) -> tuple[bytes, ...]:
-    """The figure's bytes in each format (svg, pdf by default), byte-identical between runs.
+def render_figure(figure: Figure, formats=("svg", "pdf")) -> dict[str, bytes]:
+    """The figure's bytes by format (svg, pdf by default), byte-identical between runs.
     Each format gets a freshly drawn figure: saving runs the constrained layout again from
     where the previous save left it, which moves coordinates in their last digit, so the
     bytes would otherwise depend on which formats were saved before (and on the workers)."""
     make = _matplotlib()
-    out = []
+    out = {}
     for fmt, metadata in _FORMATS:
         if fmt in formats:
             fig = make(figsize=(figure.width, figure.height), layout="constrained")
             figure.draw(fig)
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, metadata=metadata)
-            out.append(buf.getvalue())
-    return tuple(out)
+            out[fmt] = buf.getvalue()
+    return out
 
 
 def _start_worker(parent: int) -> None:
@@ -75,7 +75,7 @@ def _start_worker(parent: int) -> None:
 
 
 def _render_task(figure: Figure, fmt: str) -> bytes:
-    return render_figure(figure, (fmt,))[0]
+    return render_figure(figure, (fmt,))[fmt]
 
 
 class FigurePool:
@@ -103,7 +103,7 @@ class FigureBatch:
     def __init__(self, figures: list[Figure], pool: FigurePool | None = None,
                  formats=("pdf", "svg")):
         self.figures, self.futures, self.serial = figures, {}, None
-        self.formats = tuple(f for f in ("svg", "pdf") if f in formats)  # render_figure's order
+        self.formats = tuple(formats)
         if pool is not None:
             self.futures = {(i, fmt): pool.submit(figure, fmt)
                             for fmt in ("pdf", "svg") if fmt in formats
@@ -112,8 +112,7 @@ class FigureBatch:
     def _collect(self, fmt: str) -> list[bytes]:
         if not self.futures:
             if self.serial is None:
-                self.serial = [dict(zip(self.formats, render_figure(f, self.formats)))
-                               for f in self.figures]
+                self.serial = [render_figure(f, self.formats) for f in self.figures]
             return [drawn[fmt] for drawn in self.serial]
         return [self.futures[(i, fmt)].result() for i in range(len(self.figures))]
 

@@ -20,7 +20,7 @@ from helpers import ROOT, params_of
 @pytest.fixture(scope="module")
 def figures():
     """The reference spec's figures (one per kind that plots) and a softmax figure at an
-    extreme scale, each with its (svg, pdf) drawn once in this process."""
+    extreme scale, each with its {"svg": ..., "pdf": ...} drawn once in this process."""
     results = solve_spec(load_specs([ROOT / "specs/ift6135-a1.yaml"])[0])
     found = {name: f for r in results for name, f in zip(r.figure_names, r.solution.figures)}
     assert set(found) == {"q1-relu-sigmoid", "q2-scaling", "q3-identity"}
@@ -43,21 +43,23 @@ def test_solving_does_not_import_matplotlib():
 
 
 def test_figures_are_svg_and_pdf_and_the_same_when_drawn_again(figures):
-    for name, (figure, (svg, pdf)) in figures.items():
-        assert svg.startswith(b"<?xml") and pdf.startswith(b"%PDF"), name
-        assert render_figure(figure) == (svg, pdf), name
+    for name, (figure, drawn) in figures.items():
+        assert list(drawn) == ["svg", "pdf"], name
+        assert drawn["svg"].startswith(b"<?xml") and drawn["pdf"].startswith(b"%PDF"), name
+        assert render_figure(figure) == drawn, name
 
 
 def test_figures_pickle_and_draw_the_same_after(figures):
-    for name, (figure, (_, pdf)) in figures.items():
-        assert render_figure(pickle.loads(pickle.dumps(figure)), ("pdf",)) == (pdf,), name
+    for name, (figure, drawn) in figures.items():
+        again = render_figure(pickle.loads(pickle.dumps(figure)), ("pdf",))
+        assert again == {"pdf": drawn["pdf"]}, name
 
 
 def test_pool_draws_what_the_process_draws(figures):
     pool = FigurePool(2)
     try:
         batch = FigureBatch([figure for figure, _ in figures.values()], pool)
-        pooled = list(zip(batch.svgs(), batch.pdfs()))
+        pooled = [{"svg": svg, "pdf": pdf} for svg, pdf in zip(batch.svgs(), batch.pdfs())]
     finally:
         pool.close()
     assert pooled == [drawn for _, drawn in figures.values()]
@@ -79,12 +81,12 @@ def test_dropping_layout_tables_changes_no_pixel(figures, tmp_path):
         "from generator.solve import load_specs, solve_spec\n"
         "for r in solve_spec(load_specs(['specs/ift6135-a1.yaml'])[0]):\n"
         "    for name, f in zip(r.figure_names, r.solution.figures):\n"
-        "        Path(sys.argv[1], name + '.pdf').write_bytes(p.render_figure(f, ('pdf',))[0])\n")
+        "        Path(sys.argv[1], name + '.pdf').write_bytes(p.render_figure(f, ('pdf',))['pdf'])\n")
     default = tmp_path / "default"
     default.mkdir()
     subprocess.run([sys.executable, "-c", script, str(default)], cwd=ROOT, check=True)
     for reference in sorted(default.iterdir()):
-        light = figures[reference.stem][1][1]
+        light = figures[reference.stem][1]["pdf"]
         assert len(light) < len(reference.read_bytes()), reference.stem  # tables really gone
         (tmp_path / reference.name).write_bytes(light)
         assert _pixels(tmp_path / reference.name) == _pixels(reference), reference.stem
