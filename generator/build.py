@@ -7,13 +7,17 @@ import shutil
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import FORMATS, cache, outdir
 from .answers import render_json
-from .latex import Compiler, TexJob
+from .latex import Compiler, QuestionSpan, TexJob
 from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
 from .spec import Spec
+
+if TYPE_CHECKING:
+    from .plots import FigureBatch
 
 
 @dataclass
@@ -45,13 +49,15 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome(folder)
     extra: dict = {"figures": {}, "tex": {}}
-    pending = []  # (TexJob, needs the figures?)
+    plain: list[TexJob] = []  # compiled at once
+    illustrated: list[TexJob] = []  # compiled once the figure PDFs are written
     if "pdf" in formats or "tex" in formats:
         for stem, key in (("answer-key", True), ("handout", False)):
             tex, spans = render_latex(spec, results, key)
             path = folder / f"{stem}.tex"
             path.write_text(tex, encoding="utf-8")
-            pending.append((TexJob(path, spans), "\\includegraphics" in tex))
+            job = TexJob(path, [QuestionSpan(*span) for span in spans])
+            (illustrated if "\\includegraphics" in tex else plain).append(job)
 
     def start(job: TexJob) -> None:
         if "pdf" not in formats:
@@ -67,33 +73,32 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             compiler.submit(job)
             outcome.documents_compiled += 1
 
-    batch = None
+    drawing = None
     wanted = figure_formats(formats)
     if wanted:
-        batch = _start_figures(results, folder, earlier if reuse else None,
-                               record.get("figures", {}), extra["figures"], figure_pool, wanted)
+        drawing = _start_figures(results, folder, earlier if reuse else None,
+                                 record.get("figures", {}), extra["figures"], figure_pool,
+                                 wanted)
     try:
-        for job, needs_figures in pending:
-            if not needs_figures:
-                start(job)
-        if batch is not None and "pdf" in wanted:  # LaTeX needs the PDFs only
-            _write_figures(*batch, "pdf")
-        for job, needs_figures in pending:
-            if needs_figures:
-                start(job)
+        for job in plain:
+            start(job)
+        if drawing is not None and "pdf" in wanted:  # LaTeX needs the PDFs only
+            drawing.write("pdf")
+        for job in illustrated:
+            start(job)
         if "html" in formats:  # while LaTeX runs and the SVGs it links to are drawn
             (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
             (folder / "handout.html").write_text(render_html(spec, results, key=False),
                                                  encoding="utf-8")
         if "json" in formats:
             (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
-        if batch is not None and "svg" in wanted:
-            _write_figures(*batch, "svg")
-        if batch is not None:
-            outcome.figures_drawn = len(batch[1])
+        if drawing is not None and "svg" in wanted:
+            drawing.write("svg")
+        if drawing is not None:
+            outcome.figures_drawn = len(drawing.files)
     finally:
-        if batch is not None:
-            batch[0].close()
+        if drawing is not None:
+            drawing.batch.close()
     return outcome, extra
 
 
@@ -105,37 +110,45 @@ def figure_formats(formats) -> tuple[str, ...]:
     return tuple(f for f, users in FIGURE_FORMATS.items() if users & set(formats))
 
 
-def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool, formats):
+@dataclass(frozen=True)
+class _Drawing:
+    """Figures being drawn, and the file each one goes to in each format."""
+
+    batch: FigureBatch
+    files: list[dict[str, Path]]  # per figure of the batch, in its order: format -> file
+
+    def write(self, fmt: str) -> None:
+        """Write the drawn figures of one format (waiting for them)."""
+        drawn = self.batch.pdfs() if fmt == "pdf" else self.batch.svgs()
+        for files, data in zip(self.files, drawn):
+            files[fmt].write_bytes(data)
+
+
+def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool,
+                   formats) -> _Drawing | None:
     """Copy the figures the cache proves unchanged; start drawing the others."""
-    figures = [(r.question, name, f) for r in results
-               for name, f in zip(r.figure_names, r.solution.figures)]
-    if not figures:
+    if not any(r.solution.figures for r in results):
         return None
     (folder / "figures").mkdir(exist_ok=True)
-    to_draw = []
-    for question, name, figure in figures:
-        key = cache.question_key(question)
-        new.update({f"{name}.{fmt}": key for fmt in formats})  # what each file was drawn from
-        files = {fmt: folder / f"figures/{name}.{fmt}" for fmt in formats}
-        kept = {fmt: earlier(f"figures/{name}.{fmt}") for fmt in formats
-                if old.get(f"{name}.{fmt}") == key} if earlier else {}
-        if len(kept) == len(formats) and all(data is not None for data in kept.values()):
-            for fmt, data in kept.items():
-                files[fmt].write_bytes(data)
-        else:
-            to_draw.append((figure, files))
-    if not to_draw:
+    figures, to_files = [], []
+    for r in results:
+        key = cache.question_key(r.question)
+        for name, figure in zip(r.figure_names, r.solution.figures):
+            new.update({f"{name}.{fmt}": key for fmt in formats})  # what each was drawn from
+            files = {fmt: folder / f"figures/{name}.{fmt}" for fmt in formats}
+            kept = {fmt: earlier(f"figures/{name}.{fmt}") for fmt in formats
+                    if old.get(f"{name}.{fmt}") == key} if earlier else {}
+            if len(kept) == len(formats) and all(data is not None for data in kept.values()):
+                for fmt, data in kept.items():
+                    files[fmt].write_bytes(data)
+            else:
+                figures.append(figure)
+                to_files.append(files)
+    if not figures:
         return None
     from .plots import FigureBatch  # matplotlib only when a figure is drawn
 
-    return FigureBatch([figure for figure, _ in to_draw], pool, formats), to_draw
-
-
-def _write_figures(batch, to_draw, fmt: str) -> None:
-    """Write the drawn figures of one format (waiting for them)."""
-    drawn = batch.pdfs() if fmt == "pdf" else batch.svgs()
-    for (_, files), data in zip(to_draw, drawn):
-        files[fmt].write_bytes(data)
+    return _Drawing(FigureBatch(figures, pool, formats), to_files)
 
 
 def _tex_key(tex: str, folder: Path) -> str:
@@ -192,6 +205,11 @@ class _Todo:
     target: Path
     key: str
     record: dict
+
+    @property
+    def previous(self) -> Path | None:
+        """The folder of the earlier build, when there is one to reuse outputs from."""
+        return self.target if self.record else None
 
 
 def build_specs(specs: list[Spec], targets: list[Path], formats=FORMATS, force=False,
@@ -251,6 +269,16 @@ def _figures_to_draw(todo: list[_Todo], force: bool) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """A spec rendered into its staging folder, with the cache data of its outputs."""
+
+    item: _Todo
+    folder: Path
+    extra: dict
+    outcome: Outcome
+
+
 def _build_solved(specs, formats, force, todo: list[_Todo], outcomes, workers, pool,
                   record_extra):
     solved = [(item, solve_spec(item.spec)) for item in todo]  # every answer verified first
@@ -263,23 +291,22 @@ def _build_solved(specs, formats, force, todo: list[_Todo], outcomes, workers, p
         try:
             for item, results in solved:
                 folder = outdir.make_folder(staging / f"{item.n}-{item.target.name}")
-                previous = item.target if item.record else None
-                outcome, extra = render_spec(item.spec, results, folder, formats, previous,
+                outcome, extra = render_spec(item.spec, results, folder, formats, item.previous,
                                              item.record, compiler, pool, reuse=not force)
-                staged.append((item, folder, extra, outcome))
+                staged.append(_Staged(item, folder, extra, outcome))
         except BaseException:
             compiler.abort()  # never leave latexmk running behind a failure or Ctrl-C
             raise
         compiler.finish()
-        for item, folder, extra, outcome in staged:
-            _tidy(folder)
-            outcome.kept = _carry_over(folder, item.target if item.record else None,
-                                       item.record, extra)
-            cache.write(folder, item.key, extra | record_extra)
-        for item, folder, _, outcome in staged:
-            outdir.replace(folder, item.target)
-            outcome.folder = item.target
-            outcomes[item.n] = outcome
+        for stage in staged:
+            _tidy(stage.folder)
+            stage.outcome.kept = _carry_over(stage.folder, stage.item.previous, stage.item.record,
+                                             stage.extra)
+            cache.write(stage.folder, stage.item.key, stage.extra | record_extra)
+        for stage in staged:
+            outdir.replace(stage.folder, stage.item.target)
+            stage.outcome.folder = stage.item.target
+            outcomes[stage.item.n] = stage.outcome
         return [outcomes[n] for n in range(len(specs))]
     finally:
         shutil.rmtree(staging, ignore_errors=True)

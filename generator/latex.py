@@ -9,6 +9,7 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import BuildError
 from .preamble_format import format_for, preamble_of
@@ -17,12 +18,20 @@ PDFLATEX = ("pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -
             "%O %S")
 
 
+class QuestionSpan(NamedTuple):
+    """The lines, first to last inclusive, of one question's section in a .tex file."""
+
+    question_id: str
+    first: int
+    last: int
+
+
 @dataclass
 class TexJob:
     """One .tex file to compile, with the line span of each question in it."""
 
     tex: Path
-    spans: list  # [(question id, first line, last line)]
+    spans: list[QuestionSpan]
 
 
 def latex_environment() -> dict:
@@ -152,7 +161,7 @@ def describe_failure(job: TexJob, log: str) -> str:
         excerpt = log[bang + 1 : bang + 600] if bang >= 0 else log[-600:]
         return f"LaTeX failed on {job.tex.name}:\n" + _indent(excerpt)
     line = int(m.group(1))
-    owner = next((qid for qid, first, last in job.spans if first <= line <= last), None)
+    owner = next((s.question_id for s in job.spans if s.first <= line <= s.last), None)
     where = f"question {owner}" if owner else "the document shell"
     context = []
     for text in log[m.start() : m.start() + 800].splitlines()[:8]:
