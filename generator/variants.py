@@ -42,7 +42,22 @@ class Task:
     student_name: str | None = None  # printed on the handout; the values depend on the id only
 
 
-def build_variant(task: Task) -> dict:
+@dataclass(frozen=True)
+class VariantResult:
+    """What became of one variant (picklable: it comes back from a worker process): built
+    into `folder`, with the spec's located `warnings`; failed, with the `error` lines and
+    the `exit_code` they call for; or `interrupted`."""
+
+    index: int
+    folder: str | None = None
+    up_to_date: bool = False
+    warnings: tuple[str, ...] = ()
+    error: tuple[str, ...] = ()
+    exit_code: int = 0
+    interrupted: bool = False
+
+
+def build_variant(task: Task) -> VariantResult:
     """Build one variant (in a worker); errors come back as data, not exceptions."""
     from .build import build_specs
     from .spec import load_spec
@@ -57,11 +72,11 @@ def build_variant(task: Task) -> dict:
                                   task.latex_jobs, lock=False, record_extra={"variant": row})[0]
     except AnswerkeyError as exc:
         lines = [str(p) for p in exc.problems] if isinstance(exc, SpecError) else [str(exc)]
-        return {"index": task.index, "error": lines, "exit": exc.exit_code}
+        return VariantResult(task.index, error=tuple(lines), exit_code=exc.exit_code)
     except KeyboardInterrupt:
-        return {"index": task.index, "interrupted": True}
-    return {"index": task.index, "up_to_date": outcome.up_to_date, "folder": task.target,
-            "warnings": [str(w.message) for w in caught if getattr(w.category, "located", 0)]}
+        return VariantResult(task.index, interrupted=True)
+    return VariantResult(task.index, task.target, outcome.up_to_date, tuple(
+        str(w.message) for w in caught if getattr(w.category, "located", 0)))
 
 
 def manifest_row(spec, task: Task) -> dict:
@@ -100,7 +115,7 @@ class Progress:
 
 def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None = None,
                   seed: int | None = None, roster: Path | None = None, overrides=(),
-                  formats=FORMATS, force: bool = False, log=print) -> list[dict]:
+                  formats=FORMATS, force: bool = False, log=print) -> list[VariantResult]:
     """Build every variant into out_root/<stem>/variants/<NNN or id>/ plus the manifest,
     which always lists exactly the variant folders present, whatever stops the run."""
     from .spec import load_spec
@@ -146,44 +161,43 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
     for old in stale:  # removed after a complete run: refused now if a user's files are in it
         outdir.check_replaceable(old, force)
     started = time.monotonic()
-    results: list[dict] = []
+    results: list[VariantResult] = []
     complete = False
     try:
         results = _run(tasks, min(jobs, max(1, count)))
-        complete = len(results) == len(tasks) and not any(
-            "error" in r or r.get("interrupted") for r in results)
+        complete = len(results) == len(tasks) and all(r.folder for r in results)
         if complete:  # folders of an earlier run that this one does not have
             for old in stale:
                 shutil.rmtree(old)
     finally:
         merge_pdfs(folder, write_manifest(folder), log)
-    for line in dict.fromkeys(w for r in results for w in r.get("warnings", ())):
+    for line in dict.fromkeys(w for r in results for w in r.warnings):
         print(line, file=sys.stderr)  # a warning of every variant: once
-    errors = [line for r in results if "error" in r for line in r["error"]]
-    if any(r.get("interrupted") for r in results) or len(results) < len(tasks):
-        done = sum(1 for r in results if "folder" in r)
+    errors = [line for r in results for line in r.error]
+    if any(r.interrupted for r in results) or len(results) < len(tasks):
+        done = sum(1 for r in results if r.folder)
         raise KeyboardInterrupt(f"{done} of {count} variants complete; none half-written")
     if errors:
         lines = list(dict.fromkeys(errors))  # the same problem in many variants: once
-        if any(r.get("exit") == 1 for r in results):
+        if any(r.exit_code == 1 for r in results):
             raise AnswerkeyError("\n".join(lines))
         raise SpecError(lines)
-    results.sort(key=lambda r: r["index"])
-    fresh = sum(r["up_to_date"] for r in results)
+    results.sort(key=lambda r: r.index)
+    fresh = sum(r.up_to_date for r in results)
     log(f"{count} variants in {time.monotonic() - started:.1f} s with -j {jobs} "
         f"({count - fresh} built, {fresh} up to date) -> {folder}/ (manifest: {MANIFEST})")
     return results
 
 
-def _run(tasks: list[Task], jobs: int) -> list[dict]:
+def _run(tasks: list[Task], jobs: int) -> list[VariantResult]:
     progress = Progress(len(tasks))
-    results: list[dict] = []
+    results: list[VariantResult] = []
     try:
         if jobs == 1:
             for task in tasks:
                 results.append(build_variant(task))
                 progress.step()
-                if results[-1].get("interrupted"):
+                if results[-1].interrupted:
                     break
             return results
         from .render import preload
@@ -208,7 +222,7 @@ def _run(tasks: list[Task], jobs: int) -> list[dict]:
                 done = [f for f in futures if f.done() and not f.cancelled()
                         and f.exception() is None]
                 results = [f.result() for f in done]
-                results.append({"index": -1, "interrupted": True})
+                results.append(VariantResult(-1, interrupted=True))
         return results
     finally:
         progress.close()
