@@ -1,11 +1,17 @@
 """cnn_shapes: the reference network, PyTorch's rules, and verification by sliding windows."""
 
+import textwrap
+from dataclasses import replace
+
 import pytest
 
 from generator.errors import VerificationError
 from generator.kinds import cnn_shapes
 from generator.numeric.conv import count_windows
 from generator.numeric.layers import output_size as conv_output_size
+from generator.render import render_latex
+from generator.solve import solve_spec
+from generator.spec import parse_spec
 from helpers import params_of, spec_problems
 
 REFERENCE = """
@@ -54,8 +60,8 @@ def test_rectangular_kernel_dilation_and_inexact_division():
     # hand-checked: h = floor((28 - 2*(3-1) - 1)/2) + 1 = 12; w = floor((30 - 2*(5-1) - 1)/2) + 1 = 11
     assert s.answers["output"] == [4, 12, 11]
     assert s.answers["layers"][0]["weights"] == 1 * 3 * 5 * 4
-    dims = s.work["layers"][0]["dims"]
-    assert not dims[0]["exact"] and dims[0]["dropped"] == 1
+    height = s.work.layers[0].height
+    assert not height.exact and height.dropped == 1 and height.numerator == 28 - 4 - 1
 
 
 @pytest.mark.parametrize("i,k,s,p,d,ceil,expected", [
@@ -114,7 +120,8 @@ def test_pool_padding_more_than_half_kernel():
 def test_verification_catches_a_wrong_shape():
     params = params_of(REFERENCE)
     s = cnn_shapes.solve(params)
-    s.work["layers"][2]["output"] = [128, 23, 23]
+    layers = s.work.layers
+    s.work = replace(s.work, layers=layers[:2] + [replace(layers[2], output=[128, 23, 23])])
     with pytest.raises(VerificationError, match="layer 3 height"):
         cnn_shapes.verify(params, s)
 
@@ -147,3 +154,28 @@ def test_the_largest_sizes_solve_and_verify():
     solution = cnn_shapes.solve(params)
     assert solution.answers["layers"][0]["weights"] == 100000 * 9000 * 9000 * 100
     assert len(cnn_shapes.verify(params, solution)) == 2
+
+
+def test_a_ceil_window_starting_in_the_padding_is_dropped_and_said():
+    """MaxPool1d(2, 2, padding=1, ceil_mode=True) on 5 values gives 3 (PyTorch): rounding up
+    gives 4 windows, the last would start in the right padding."""
+    text = """
+        title: t
+        questions:
+          - id: q
+            kind: cnn_shapes
+            input: [1, 5, 6]
+            layers:
+              - {type: maxpool, kernel: 2, padding: 1, ceil_mode: true}
+    """
+    work = cnn_shapes.solve(params_of(text)).work
+    height, width = work.layers[0].height, work.layers[0].width
+    assert (height.numerator, height.out, height.last_window_dropped) == (5, 3, True)
+    assert (width.numerator, width.out, width.last_window_dropped) == (6, 4, False)
+    assert height.out == count_windows(5, 2, 2, 1, 1, True)
+    spec = parse_spec(textwrap.dedent(text), "s.yaml")
+    key = render_latex(spec, solve_spec(spec), True)[0]
+    assert r"\left\lceil \frac{5}{2} \right\rceil + 1 - 1 = 3" in key
+    assert r"\left\lceil \frac{6}{2} \right\rceil + 1 = 4" in key
+    assert "Height: $5/2$ is not exact; ceil mode rounds up, keeping a last partial window, " \
+           "except that PyTorch drops a window that would start in the right padding" in key

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import VerificationError
 from ..numeric.conv import count_windows
-from ..numeric.layers import effective_kernel, layer_problem, output_size
+from ..numeric.layers import (
+    SizeFormula,
+    layer_problem,
+    non_overlapping,
+    output_size,
+    size_formula,
+)
 from ..schema import (
     INVALID,
     Bool,
@@ -146,49 +154,87 @@ def check(params, loc, ctx) -> None:
         h, w = sizes
 
 
+@dataclass(frozen=True)
+class LayerWork:
+    """One layer: its geometry, the output size worked out per dimension, its parameters."""
+
+    number: int
+    title: str  # how the statement introduces it: "The first layer"
+    type: str  # conv, maxpool or avgpool
+    filters: int | None  # conv only
+    input: list  # C, H, W
+    output: list
+    size: int  # values in the output
+    height: SizeFormula
+    width: SizeFormula
+    same_axes: bool  # height and width worked out alike: one formula shown
+    padded: bool  # some padding on either axis
+    dilated: bool
+    non_overlapping: bool  # a pool's windows share no input position
+    ceil_mode: bool
+    weights: int
+    biases: int
+    params: int
+
+
+@dataclass(frozen=True)
+class ShapesWork:
+    """What the key shows of a CNN's shapes and parameter counts."""
+
+    input: list  # C, H, W
+    input_size: int
+    rgb: bool  # 3 channels: a colour image
+    bias: bool  # biases counted
+    layers: list  # of LayerWork
+    about_all: bool  # the parts ask about every layer
+    layer: LayerWork  # the layer asked about (the last one for about: all)
+    name: str  # how the parts name it: "the last layer", "each layer"
+    output_label: str  # the output part's label, "(a)"; "" when not asked
+    params_label: str
+    total_params: int
+
+
+def _layer(n: int, count: int, layer: dict, shape: list, bias: bool) -> LayerWork:
+    """Layer n (1 is the first) of count on an input of shape C, H, W."""
+    c_in, ceil = shape[0], layer.get("ceil_mode", False)
+    height, width = (size_formula(i, g["k"], g["s"], g["p"], g["d"], ceil)
+                     for i, g in zip(shape[1:], _dims(layer)))
+    if layer["type"] == "conv":
+        c_out = layer["filters"]
+        weights, biases = c_in * height.k * width.k * c_out, c_out if bias else 0
+    else:
+        c_out, weights, biases = c_in, 0, 0
+    output = [c_out, height.out, width.out]
+    name = _layer_name(n, count)
+    geometry = [(f.i, f.k, f.s, f.p, f.d) for f in (height, width)]
+    return LayerWork(n, name[0].upper() + name[1:], layer["type"], layer.get("filters"),
+                     list(shape), output, c_out * height.out * width.out, height, width,
+                     geometry[0] == geometry[1], bool(height.p or width.p),
+                     height.d != 1 or width.d != 1,
+                     all(non_overlapping(f.k, f.s, f.d) for f in (height, width)), ceil,
+                     weights, biases, weights + biases)
+
+
 def solve(params: dict) -> Solution:
     """Walk the stack: each layer's output shape, the division behind it, its parameters."""
-    shape = list(params["input"])
-    layers, total = [], 0
-    for layer in params["layers"]:
-        c_in, ceil = shape[0], layer.get("ceil_mode", False)
-        dims = []
-        for axis, i, g in zip(("height", "width"), shape[1:], _dims(layer)):
-            span = effective_kernel(g["k"], g["d"])
-            numerator = i + 2 * g["p"] - span
-            out = output_size(i, g["k"], g["s"], g["p"], g["d"], ceil)
-            rounded = (-(-numerator // g["s"]) if ceil else numerator // g["s"]) + 1
-            dims.append({**g, "i": i, "axis": axis, "span": span, "numerator": numerator,
-                         "exact": numerator % g["s"] == 0, "out": out, "ceil": ceil,
-                         "rounded": rounded, "last_window_dropped": rounded != out,
-                         "dropped": numerator % g["s"] if not ceil else 0})
-        if layer["type"] == "conv":
-            c_out = layer["filters"]
-            weights = c_in * dims[0]["k"] * dims[1]["k"] * c_out
-            biases = c_out if params["bias"] else 0
-        else:
-            c_out, weights, biases = c_in, 0, 0
-        out_shape = [c_out, dims[0]["out"], dims[1]["out"]]
-        total += weights + biases
-        layers.append({"type": layer["type"], "input": shape, "output": out_shape,
-                       "weights": weights, "biases": biases, "params": weights + biases,
-                       "size": out_shape[0] * out_shape[1] * out_shape[2],
-                       "filters": layer.get("filters"), "ceil_mode": ceil, "dims": dims})
-        shape = out_shape
+    shape, layers = list(params["input"]), []
+    for n, layer in enumerate(params["layers"], 1):
+        layers.append(_layer(n, len(params["layers"]), layer, shape, params["bias"]))
+        shape = layers[-1].output
+    total = sum(L.params for L in layers)
     output, counts = _asked(params, layers)
-    answers = {"layers": [{k: v for k, v in L.items() if k in ("type", "input", "output",
-                                                               "weights", "biases", "params")}
+    answers = {"layers": [{"type": L.type, "input": L.input, "output": L.output,
+                           "weights": L.weights, "biases": L.biases, "params": L.params}
                           for L in layers], **output, "total_params": total, **counts}
-    for n, L in enumerate(layers, 1):  # how the statement introduces each layer
-        name = _layer_name(n, len(layers))
-        L["title"] = name[0].upper() + name[1:]
     asked = [name for name in ASK if name in params["ask"]]
+    labels = dict(zip(asked, lettered(len(asked))))
     c, h, w = params["input"]
     about = params["about"]
-    return Solution(answers, {"layers": layers, "input_size": c * h * w, "about": about,
-                              "labels": dict(zip(asked, lettered(len(asked)))),
-                              "layer": layers[-1 if about in ABOUT else about - 1],
-                              "name": _layer_name(about, len(layers))})
+    work = ShapesWork(list(params["input"]), c * h * w, c == 3, params["bias"], layers,
+                      about == "all", layers[-1 if about in ABOUT else about - 1],
+                      _layer_name(about, len(layers)), labels.get("output", ""),
+                      labels.get("params", ""), total)
+    return Solution(answers, work)
 
 
 ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
@@ -197,7 +243,7 @@ ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".sp
 def _layer_name(about, count: int) -> str:
     """How the statement names the layer asked about: 'the last layer', 'the second layer'."""
     if about == "all":
-        return "every layer"
+        return "each layer"
     if about == "last" or (about == count and count > 1):
         return "the last layer"
     return f"the {ORDINALS[about - 1]} layer" if about <= 10 else f"layer {about}"
@@ -209,34 +255,33 @@ def _asked(params: dict, layers: list) -> tuple[dict, dict]:
     about, ask = params["about"], params["ask"]
     if about == "last":
         last = layers[-1]
-        return ({"output": last["output"], "size": last["size"]} if "output" in ask else {},
-                {"last_layer_params": last["params"]} if "params" in ask else {})
+        return ({"output": last.output, "size": last.size} if "output" in ask else {},
+                {"last_layer_params": last.params} if "params" in ask else {})
     if about == "all":
-        return ({"about": "all"} | ({"sizes": [L["size"] for L in layers]}
+        return ({"about": "all"} | ({"sizes": [L.size for L in layers]}
                                    if "output" in ask else {}), {})
     layer = layers[about - 1]
-    return ({"about": about} | ({"layer_output": layer["output"], "layer_size": layer["size"]}
+    return ({"about": about} | ({"layer_output": layer.output, "layer_size": layer.size}
                                 if "output" in ask else {}),
-            {"layer_params": layer["params"]} if "params" in ask else {})
+            {"layer_params": layer.params} if "params" in ask else {})
 
 
 def verify(params: dict, solution: Solution) -> list[Check]:
     """Sliding-window counts on real arrays for every shape; weight arrays for every count."""
     windows = 0
-    for n, (layer, L) in enumerate(zip(params["layers"], solution.work["layers"]), 1):
-        for axis, i, g, out in zip(("height", "width"), L["input"][1:], _dims(layer),
-                                   L["output"][1:]):
-            counted = count_windows(i, g["k"], g["s"], g["p"], g["d"], L["ceil_mode"])
+    for n, (layer, L) in enumerate(zip(params["layers"], solution.work.layers), 1):
+        for axis, i, g, out in zip(("height", "width"), L.input[1:], _dims(layer), L.output[1:]):
+            counted = count_windows(i, g["k"], g["s"], g["p"], g["d"], L.ceil_mode)
             if counted != out:
                 raise VerificationError(f"layer {n} {axis}: the formula gives {out}, "
                                         f"sliding a window over the input gives {counted}")
             windows += 1
-        if L["type"] == "conv":
+        if L.type == "conv":
             k = pair(layer["kernel"])
-            shape = (L["filters"], L["input"][0], k[0], k[1])
+            shape = (L.filters, L.input[0], k[0], k[1])
             weight = np.broadcast_to(np.zeros((), np.bool_), shape)  # a view: no memory
-            if weight.size != L["weights"]:
-                raise VerificationError(f"layer {n}: {L['weights']} weights by formula, "
+            if weight.size != L.weights:
+                raise VerificationError(f"layer {n}: {L.weights} weights by formula, "
                                         f"{weight.size} in a weight array")
     return [Check(f"{len(params['layers'])} layer shapes ({windows} dimensions)",
                   "closed-form size = the window starts counted over the padded input"),

@@ -7,6 +7,8 @@ for nn.MaxPool2d / nn.AvgPool2d, and the input-size check of nn.Conv2d.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def effective_kernel(k: int, d: int) -> int:
     """The span of a dilated kernel: d(k-1)+1."""
@@ -23,6 +25,36 @@ def output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
     if ceil_mode and (out - 1) * s >= i + p:
         out -= 1
     return out
+
+
+@dataclass(frozen=True)
+class SizeFormula:
+    """One dimension's output size worked out: o = floor((i + 2p - k')/s) + 1 (ceil in ceil
+    mode, less a window that would start in the right padding)."""
+
+    i: int
+    k: int
+    s: int
+    p: int
+    d: int
+    ceil: bool
+    span: int  # the effective kernel k' = d(k-1)+1
+    numerator: int  # i + 2p - k'
+    out: int
+    exact: bool  # s divides the numerator: every row of the padded input is covered
+    dropped: int  # the rows the floor leaves uncovered (0 in ceil mode)
+    last_window_dropped: bool  # ceil mode: the window starting in the right padding is not kept
+
+
+def size_formula(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
+                 ceil_mode: bool = False) -> SizeFormula:
+    """The output size along one dimension with the steps of its formula (see output_size)."""
+    span = effective_kernel(k, d)
+    numerator = i + 2 * p - span
+    out = output_size(i, k, s, p, d, ceil_mode)
+    rounded = (-(-numerator // s) if ceil_mode else numerator // s) + 1
+    return SizeFormula(i, k, s, p, d, ceil_mode, span, numerator, out, numerator % s == 0,
+                       0 if ceil_mode else numerator % s, rounded != out)
 
 
 def max_padding(layer: str, k: int) -> int | None:
