@@ -1,11 +1,15 @@
 """conv_design: every configuration of the reference parts, the pick rule, the bounds."""
 
 import copy
+import textwrap
 
 import pytest
 
 from generator.errors import VerificationError
 from generator.kinds import conv_design
+from generator.render import render_html, render_latex
+from generator.solve import solve_spec
+from generator.spec import parse_spec
 from helpers import params_of, spec_problems
 
 REFERENCE = """
@@ -92,7 +96,7 @@ def test_pool_cannot_change_channels_and_no_solution_is_said():
     """)
     s = conv_design.solve(params)
     assert [p["answer"] for p in s.answers["parts"]] == [None, None]
-    assert s.work["parts"][0]["channel_mismatch"]
+    assert s.work.parts[0].channel_mismatch
     assert s.answers["parts"][0]["label"] == "(a)"
 
 
@@ -149,3 +153,18 @@ def test_bad_parts():
         "s.yaml:8:47: q.parts[2].non_overlapping: non-overlapping windows need "
         "s ≥ d(k − 1) + 1 = 3, but given k = 3, s = 2, d = 1",
     ]
+
+
+def test_the_picked_configuration_is_bold_in_the_key_and_marked_on_the_page():
+    spec = parse_spec(textwrap.dedent(REFERENCE), "s.yaml")
+    results = solve_spec(spec)
+    key, page = render_latex(spec, results, True)[0], render_html(spec, results, True)
+    # 1(b): k=2, s=2, p=3, d=7 (k' = 8) picked first of 9; every cell bold, the others not
+    assert (r"\bfseries 2 & \bfseries 2 & \bfseries 3 & \bfseries 7 & \bfseries 8 & "
+            r"\bfseries yes (picked) \\" + "\n4 & 2 & 10 & 7 & 22 & yes \\\\") in key
+    assert page.count('<tr class="picked">') == 6  # one per part with configurations to find
+    assert "1 configuration within the bounds gives $o = 32$" in key
+    assert "9 configurations within the bounds give $o = 32$" in key
+    # 2(b) computes its output: the formula filled in, no table
+    assert (r"\frac{32 + 2\cdot 0 - 8}{4} \right\rfloor + 1 = \left\lfloor \frac{24}{4} "
+            r"\right\rfloor + 1 = 7") in key

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import VerificationError
 from ..numeric.conv import count_windows
 from ..numeric.layers import (
+    SizeFormula,
     effective_kernel,
     layer_problem,
     max_padding,
     non_overlapping,
-    output_size,
+    size_formula,
 )
 from ..schema import Bool, Choice, Field, Int, ListOf, Record, Str, Tuple
 from .base import Check, Solution
@@ -38,19 +41,9 @@ PART = Record({
 })
 FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True)}
 
-RULES = [  # text with $math$, shown in the documents
-    r"padding at most half the effective kernel: $p \le \lfloor k'/2 \rfloor$",
-    r"pooling padding at most half the kernel, $p \le \lfloor k/2 \rfloor$ (PyTorch's rule)",
-    r"stride at most the effective kernel ($s \le k'$), so no input row is skipped",
-    r"a dilated kernel is at least 2 wide ($d > 1$ needs $k \ge 2$)",
-    r"the effective kernel is no wider than the input ($k' \le i$)",
-]
 MAX_KERNELS = 100_000  # (k, d) pairs one part may search: about 0.5 s
 MAX_SOLUTIONS = 50_000  # configurations of one part, each listed and substituted back
 TABLE_LIMIT = 12  # configurations listed per part in the documents; answers.json has them all
-PICK_RULE = ("exact division first (every input row and column is covered), then the smallest "
-             "kernel, then the smallest padding, then the largest stride, then the smallest "
-             "dilation")
 
 
 def shown_lines(params: dict) -> int:
@@ -208,8 +201,55 @@ def _stride_padding(i: int, o: int, span: int, pads, strides: range):
 
 
 def _rank(solutions: list) -> list:
-    """Solutions in the order of PICK_RULE: the first one is the answer."""
+    """Solutions in the pick order (exact division first, then the smallest kernel, padding,
+    the largest stride, the smallest dilation): the first one is the answer."""
     return sorted(solutions, key=lambda c: (not c["exact"], c["k"], c["p"], -c["s"], c["d"]))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A configuration (k, s, p, d), its effective kernel k' and whether s divides exactly."""
+
+    k: int
+    s: int
+    p: int
+    d: int
+    span: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class DesignPart:
+    """One part: the layer asked about and how it is answered."""
+
+    label: str
+    layer: str  # conv or pool
+    input: list  # C, H, W
+    output: list  # given, or computed from the given configuration
+    given: dict  # the given values among k, s, p, d, in that order
+    find: bool  # the output is given, the configuration asked
+    non_overlapping: bool
+    stride_is_span: bool  # the default stride bound: non-overlapping windows then have s = k'
+    undilated: bool  # d = 1 given
+    channel_mismatch: bool  # a pool asked to change the number of channels: no configuration
+    count: int  # configurations found (0 where the configuration is given)
+    listed: list  # of Candidate: the first TABLE_LIMIT by the pick rule
+    config: Candidate | None  # the answer: the picked or the given configuration
+    formula: SizeFormula | None  # the output size worked out with it
+    weights: int  # of the layer answered (0 for a pool)
+    biases: int
+
+
+@dataclass(frozen=True)
+class DesignWork:
+    """What the key shows of the design parts."""
+
+    parts: list  # of DesignPart
+
+
+def _candidate(c: dict) -> Candidate:
+    """A configuration of the search as shown."""
+    return Candidate(c["k"], c["s"], c["p"], c["d"], effective_kernel(c["k"], c["d"]), c["exact"])
 
 
 def solve(params: dict) -> Solution:
@@ -218,39 +258,33 @@ def solve(params: dict) -> Solution:
     for n, part in enumerate(params["parts"]):
         label = part["label"] or (f"({chr(97 + n)})" if n < 26 else str(n + 1))
         c, i, _ = part["input"]
-        entry = {"label": label, "input": part["input"], "layer": part["layer"]}
-        info = {**entry, "given": {k: v for k, v in part["given"].items() if v is not None},
-                "non_overlapping": part["non_overlapping"], "find": part["output"] is not None,
-                "stride_is_span": part["bounds"].get("max_stride") is None}  # s ≤ k' by default
+        given = {k: v for k, v in part["given"].items() if v is not None}
+        mismatch, found = False, []
         if part["output"] is None:
             g = computed_given(part)
-            o = output_size(i, g["k"], g["s"], g["p"], g["d"])
-            channels = c if part["layer"] == "pool" else part["filters"]
-            entry.update(output=[channels, o, o], answer=g, solutions=[g])
-            info.update(weights=c * g["k"] ** 2 * channels if part["layer"] == "conv" else 0,
-                        biases=channels if part["layer"] == "conv" else 0)
-            span = effective_kernel(g["k"], g["d"])
-            info.update(entry, span=span, calc={**g, "i": i, "numerator": i + 2 * g["p"] - span})
+            formula = size_formula(i, g["k"], g["s"], g["p"], g["d"])
+            output = [c if part["layer"] == "pool" else part["filters"], formula.out, formula.out]
+            answer, solutions = g, [g]
+            config = Candidate(**g, span=formula.span, exact=formula.exact)
         else:
-            oc, o, _ = part["output"]
-            mismatch = part["layer"] == "pool" and oc != c
-            solutions = [] if mismatch else _rank(list(_candidates(i, o, part)))
-            for sol in solutions:
-                sol["span"] = effective_kernel(sol["k"], sol["d"])
+            output = part["output"]
+            mismatch = part["layer"] == "pool" and output[0] != c
+            found = [] if mismatch else _rank(list(_candidates(i, output[1], part)))
+            solutions = [{k: s[k] for k in "kspd"} for s in found]
             answer = solutions[0] if solutions else None
-            entry.update(output=part["output"],
-                         answer={k: answer[k] for k in "kspd"} if answer else None,
-                         solutions=[{k: s[k] for k in "kspd"} for s in solutions])
-            info.update(entry, all=solutions[:TABLE_LIMIT], count=len(solutions), picked=answer,
-                        channel_mismatch=mismatch)
-            if answer:
-                span = answer["span"]
-                weights = c * answer["k"] ** 2 * oc if part["layer"] == "conv" else 0
-                info.update(span=span, weights=weights, biases=oc if part["layer"] == "conv" else 0,
-                            calc={**answer, "i": i, "numerator": i + 2 * answer["p"] - span})
-        parts.append(entry)
-        shown.append(info)
-    return Solution({"parts": parts}, {"parts": shown, "rules": RULES, "pick_rule": PICK_RULE})
+            config = _candidate(found[0]) if found else None
+            formula = (size_formula(i, config.k, config.s, config.p, config.d) if config
+                       else None)
+        parts.append({"label": label, "input": part["input"], "layer": part["layer"],
+                      "output": output, "answer": answer, "solutions": solutions})
+        conv = part["layer"] == "conv" and config is not None
+        shown.append(DesignPart(
+            label, part["layer"], part["input"], output, given, part["output"] is not None,
+            part["non_overlapping"], part["bounds"].get("max_stride") is None,
+            given.get("d") == 1, mismatch, len(found),
+            [_candidate(s) for s in found[:TABLE_LIMIT]], config, formula,
+            c * config.k ** 2 * output[0] if conv else 0, output[0] if conv else 0))
+    return Solution({"parts": parts}, DesignWork(shown))
 
 
 def verify(params: dict, solution: Solution) -> list[Check]:
