@@ -41,9 +41,11 @@ def test_activations_parts_choose_what_is_asked(parts):
     for label, name in zip(labels, asked):
         line = next(x for x in handout.splitlines() if STATEMENTS[name] in x)
         assert line.lstrip().startswith(rf"\item[{label}]")
-        assert f"\\textbf{{{label}}}" in key
-    assert f"\\textbf{{({chr(97 + len(asked))})}}" not in key
-    assert page.count('<ol type="a">') == 1 and len(labels) == page.count("<h3>(")
+        assert f"\\answerpart{{{label} " in key
+    assert f"\\answerpart{{({chr(97 + len(asked))})" not in key
+    # the parts, and the definitions (i)-(iv) inside theirs, are labelled lists
+    assert page.count('<ol class="parts">') == 1 + ("definitions" in asked)
+    assert len(labels) == page.count("<h3>(")
     answers = record["answers"]
     assert ("derivative" in answers) == ("derivative" in asked)
     assert ("definitions" in answers) == ("definitions" in asked)
