@@ -21,13 +21,13 @@ class Check:
 @dataclass
 class Figure:
     """A plot a kind asks for: a file stem and a pure function drawing onto a matplotlib Figure
-    (picklable: a module-level function or a functools.partial of one)."""
+    (picklable: a module-level function or a functools.partial of one). Its caption and alt
+    text belong to the presentation (doc.Figure)."""
 
     name: str
     draw: Callable[[Any], None]
     width: float = 6.0  # inches
     height: float = 3.2
-    caption: str = ""
 
 
 @dataclass
