@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import FORMATS, cache, outdir
 from .answers import render_json
-from .latex import Compiler, QuestionSpan, TexJob
+from .latex import Compiler, TexJob
 from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
 from .spec import Spec
@@ -56,7 +56,7 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             tex, spans = render_latex(spec, results, key)
             path = folder / f"{stem}.tex"
             path.write_text(tex, encoding="utf-8")
-            job = TexJob(path, [QuestionSpan(*span) for span in spans])
+            job = TexJob(path, spans)
             (illustrated if "\\includegraphics" in tex else plain).append(job)
 
     def start(job: TexJob) -> None:

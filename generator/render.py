@@ -15,6 +15,7 @@ from . import TEMPLATES, __version__
 from .doc import RichBlock
 from .writers import HtmlWriter, LatexWriter
 from .escape import html_escape, latex_escape
+from .latex import QuestionSpan
 from .mathml import page_mathml
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
 from .rich_writers import to_html, to_latex
@@ -175,7 +176,7 @@ def _statement(view: QuestionView, present) -> list:
     return [RichBlock(view.statement)] if view.statement else present.statement(view)
 
 
-def render_latex(spec, results, key: bool) -> tuple[str, list[tuple[str, int, int]]]:
+def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
     """The key (key=True) or handout as LaTeX, and each question's (id, first, last) line."""
     env = latex_env()
     pieces, spans = [], []
@@ -195,7 +196,7 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[tuple[str, int, in
         text = env.get_template("question.tex.j2").render(
             q=view, key=key, statement=Latex(statement), answer=Latex(answer),
             checks=result.checks)
-        spans.append((view.id, line, line + text.count("\n")))
+        spans.append(QuestionSpan(view.id, line, line + text.count("\n")))
         line += text.count("\n")
         pieces.append(text)
     tex = env.get_template("document.tex.j2").render(
