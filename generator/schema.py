@@ -276,6 +276,59 @@ class Vector(ListOf):
     expects = "a list of numbers"
 
 
+_LEVELS = {1: "a list of numbers", 2: "a matrix (a list of rows of numbers)",
+           3: "a list of matrices", 4: "a list of lists of matrices"}
+
+
+@dataclass
+class Array(Validator):
+    """A rectangular nested list of numbers whose rank (nesting depth) is one of `ranks`: 2 is
+    a matrix, 3 a list of matrices of one shape; each dimension 1 to `max_len` long."""
+
+    ranks: tuple = (2,)
+    expects: str = "a matrix (a list of rows of numbers)"
+    item: Validator = field(default_factory=Number)
+    max_len: int = 1_000
+
+    def check(self, value, loc, ctx):
+        shape, probe, where = [], value, loc
+        while isinstance(probe, list):  # the shape is read along the first entries
+            if not probe:
+                return ctx.error(where, "must not be empty")
+            if len(probe) > self.max_len:
+                return ctx.error(where, f"is too long ({len(probe)} entries; at most "
+                                        f"{self.max_len})")
+            shape.append(len(probe))
+            probe, where = probe[0], where.index(0)
+        if len(shape) not in self.ranks:
+            got = (_LEVELS.get(len(shape), f"lists nested {len(shape)} deep") if shape
+                   else show(value))
+            return ctx.error(loc, f"expected {self.expects}, got {got}")
+        return self._walk(value, shape, 0, loc, loc, ctx)
+
+    def _walk(self, value, shape, depth, loc, root, ctx):
+        if depth == len(shape):
+            return self.item(value, loc, ctx)
+        if not isinstance(value, list):
+            return ctx.error(loc, f"expected {_LEVELS[len(shape) - depth]}, got {show(value)}")
+        if len(value) != shape[depth]:
+            first = root
+            for _ in range(depth):
+                first = first.index(0)
+            what, rule = ((("number", "numbers"), "the rows of a matrix all have the "
+                                                   "same length")
+                          if depth == len(shape) - 1 else
+                          (("row", "rows"), "the matrices all have the same shape")
+                          if depth == len(shape) - 2 else
+                          (("entry", "entries"), "the lists at one level all have the same "
+                                                 "length"))
+            return ctx.error(loc, f"has {len(value)} {what[len(value) != 1]}, but {first.name} "
+                                  f"has {shape[depth]}: {rule}")
+        out = [self._walk(v, shape, depth + 1, loc.index(i), root, ctx)
+               for i, v in enumerate(value)]
+        return INVALID if INVALID in out else out
+
+
 @dataclass
 class Tuple(Validator):
     """A fixed-length list, each position with its own validator and name."""

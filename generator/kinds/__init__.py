@@ -26,6 +26,7 @@ _MODULES = (  # one line per kind
     "convolution",
     "cnn_shapes",
     "conv_design",
+    "conv2d",
     "text",
 )
 KINDS = {module.NAME: module for module in (import_module(f"{__name__}.{m}") for m in _MODULES)}
