@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import FORMATS, cache, outdir
 from .answers import render_json
+from .kinds import PLOTTING
 from .latex import Compiler, TexJob
 from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
@@ -264,7 +265,7 @@ def _figures_to_draw(todo: list[_Todo], force: bool) -> bool:
     for item in todo:
         cached = set(item.record.get("figures", {}).values())
         for q in item.spec.questions:
-            if getattr(q.kind, "PLOTS", False) and (force or cache.question_key(q) not in cached):
+            if q.kind.NAME in PLOTTING and (force or cache.question_key(q) not in cached):
                 return True
     return False
 

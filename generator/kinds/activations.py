@@ -17,7 +17,6 @@ from .base import Check, Figure, Solution, lettered
 NAME = "activations"
 SUMMARY = ("ReLU's derivative from the limit definition, ReLU through the Heaviside step, and "
            "the sigmoid σ(kx) approaching the step (largest gap beyond δ, plot)")
-PLOTS = True  # solve() returns figures: the build starts its figure workers early
 PARTS = ("derivative", "definitions", "sigmoid")  # asked in this order
 ANSWER_KEYS = {"derivative": ("derivative",), "definitions": ("definitions",),
                "sigmoid": ("sigmoid_gap", "sigmoid_at_zero")}  # heaviside_at_zero: always

@@ -15,7 +15,6 @@ from .base import Check, Figure, Solution
 NAME = "sigmoid_tanh"
 SUMMARY = ("a 2-layer sigmoid network and the equivalent tanh network Θ' (derived from "
            "σ(a) = (1 + tanh(a/2))/2, checked on random inputs)")
-PLOTS = True  # solve() returns figures: the build starts its figure workers early
 MAX_SIZE = 10  # Θ and Θ' are printed as matrices: amsmath's bmatrix holds 10 columns
 SIZE = Int(1, MAX_SIZE)
 WEIGHT = Number(max_abs=1e6)

@@ -17,7 +17,6 @@ from .base import Check, Figure, Solution, lettered
 NAME = "softmax"
 SUMMARY = ("softmax: translation invariance, S(cx) with its limits c = 0 and c → ∞, the sigmoid "
            "form for 2 classes and the K−1 parameter form (computed stably, with a plot)")
-PLOTS = True  # solve() returns figures: the build starts its figure workers early
 ENTRY = Number(max_abs=1e6)
 MAX_K = 32  # every entry is printed
 VECTOR_LINE = 8  # entries of a printed vector per line
