@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generator.errors import EvaluationError, VerificationError
 from generator.kinds import autodiff
+from generator.kinds.ad_notation import var_latex
 from helpers import expressions, run_cli, spec_problems, write_spec
 
 SYMPY_FUNCS = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
@@ -381,8 +382,9 @@ def test_rows_of_constants_have_a_zero_tangent_and_no_adjoint():
     constant, power = s.work["rows"]
     assert (constant["expr"], constant["rule"], constant["tangents"]) == ("1 + 1", "0", [0])
     assert power["rule"] == r"v_{1} \, v_{0}^{v_{1} - 1} \, \dot v_{0}"
-    assert power["tangent_parts"] == [("n", 2.0), ("t", r" \cdot "), ("p", -3.0),
-                                      ("t", r" \cdot "), ("p", 1.0)]
+    assert power["tangent_parts"] == [  # the same rule with numbers: 2 · (-3)^{2 - 1} · 1
+        ("n", 2.0), ("t", r" \cdot "), ("b", -3.0), ("t", "^{"), ("n", 2.0), ("t", " - 1}"),
+        ("t", r" \cdot "), ("p", 1.0)]
     assert {step["target"] for step in _printed_steps(s)} == {0}  # only x gets an adjoint
     assert s.answers["gradient"] == {"x": -6}
 
@@ -398,7 +400,7 @@ def test_the_output_is_called_f_or_its_own_name_never_an_inputs(at, output, name
     p = params(function, at, output=output)
     s = autodiff.solve(p)
     assert s.answers["output"] == name and name not in at
-    assert s.work["out"] == autodiff.ad_latex.var_latex(name)
+    assert s.work["out"] == var_latex(name)
     assert autodiff.verify(p, s)[0].how.startswith(rf"$\dot {s.work['out']}$")
 
 
@@ -463,3 +465,14 @@ def test_the_point_is_printed_as_given_not_rounded(tmp_path):
     assert result.returncode == 0, result.stderr
     tex = (tmp_path / "out" / "spec" / "handout.tex").read_text(encoding="utf-8")
     assert r"at $(x,\allowbreak y) = (1.23456,\allowbreak -0.00015)$" in tex
+
+
+def test_both_halves_of_the_operation_table_list_the_same_operations():
+    from generator.kinds.ad_notation import NOTATION
+    from generator.numeric.ad_ops import FUNCTIONS, OPS
+
+    assert list(OPS) == list(NOTATION)
+    assert FUNCTIONS == tuple(name for name, n in NOTATION.items()
+                              if n.form in ("call", "root", "bars"))
+    for name, n in NOTATION.items():
+        assert OPS[name].arity == (2 if n.form in ("infix", "fraction", "power") else 1), name

@@ -3,8 +3,8 @@
 
 import pytest
 
-from generator.numeric.ad_formula import function_latex, function_pieces
-from generator.numeric.ad_latex import var_latex
+from generator.kinds.ad_formula import function_pieces
+from generator.kinds.ad_notation import var_latex
 from generator.numeric.expr import MAX_DEPTH, MAX_TOKENS, ExprError, parse
 
 XY = ["x", "y"]
@@ -140,7 +140,7 @@ def test_variable_names_in_latex(name, latex):
     ("abs(1/(1/x1 + 1))", r"\Bigl\lvert \frac{1}{\frac{1}{x_{1}} + 1} \Bigr\rvert"),
 ])
 def test_function_latex_from_the_parse_tree(text, latex):
-    assert function_latex(parse(text, ["x1", "x2"])) == latex
+    assert " ".join(function_pieces(parse(text, ["x1", "x2"]))) == latex
 
 
 @pytest.mark.parametrize("text,pieces", [

@@ -6,10 +6,13 @@ import math
 import sys
 
 from ..errors import EvaluationError, VerificationError
-from ..numeric import ad, ad_formula, ad_latex, ad_tables
+from ..numeric import ad
 from ..numeric.ad_check import directional_derivative
 from ..numeric.expr import FUNCTIONS, ExprError, parse
 from ..numeric.fdiff import reliable
+from .ad_formula import function_pieces
+from .ad_notation import partial_rule, primal_rule, tangent_rule, var_latex
+from .ad_rules import plain, substituted, symbolic
 from .autodiff_fields import FIELDS as FIELDS  # the kind's spec keys, defined there
 from .autodiff_fields import output_name, seed_list, seed_vectors
 from .base import Check, Solution, lettered
@@ -75,12 +78,75 @@ def _trace(params):
     try:
         rows, y = ad.build(graph, names, params["at"])
     except ad.EvalError as exc:
-        raise EvaluationError("function", f"at {_point(params['at'])}: {exc}") from None
+        raise EvaluationError("function", f"at {_point(params['at'])}: {_blame(exc)}") from None
     return graph, rows, y
+
+
+def _blame(exc: ad.EvalError) -> str:
+    """'row v3 = log(v2): log of zero (v2 = 0)', or the reason alone when no row is to blame."""
+    if exc.k is None:
+        return str(exc)
+    arg = exc.operands[exc.operand]
+    shown = f"v{arg.k} = {arg.value:.6g}" if arg.k is not None else f"{arg.value:.6g}"
+    return f"row v{exc.k} = {plain(exc.op, exc.operands)}: {exc} ({shown})"
 
 
 def _point(at: dict) -> str:
     return ", ".join(f"{k} = {v:g}" for k, v in at.items())
+
+
+def _forward_rows(rows: list[ad.Row], tangents: list[dict]) -> list[dict]:
+    return [{"k": r.k, "expr": symbolic(primal_rule(r.op), r), "value": r.value,
+             "primal": substituted(primal_rule(r.op), r, {}),
+             "rule": symbolic(tangent_rule(r), r),
+             "tangent_parts": substituted(tangent_rule(r), r, tangents[0]) if tangents else [],
+             "tangents": [t[r.k] for t in tangents],
+             "arrow": r.k == (len(rows) + 1) // 2} for r in rows]
+
+
+def _forward_json(rows, inputs, values, seed, tangent, y) -> dict:
+    trace = [{"name": f"v{i['k']}", "expr": i["name"], "value": values[i["k"]],
+              "tangent": tangent[i["k"]]} for i in inputs]
+    trace += [{"name": f"v{r.k}", "expr": plain(r.op, r.args), "value": r.value,
+               "tangent": tangent[r.k]} for r in rows]
+    return {"seed": seed, "derivative": tangent[y], "trace": trace}
+
+
+def _partial_of(seed: dict, inputs: list[dict]) -> str:
+    seeded = [i for i in inputs if seed[i["name"]] != 0]
+    return seeded[0]["latex"] if len(seeded) == 1 and seed[seeded[0]["name"]] == 1 else ""
+
+
+def _along(seed: dict, out: str) -> list:
+    parts: list = []
+    for name, c in seed.items():
+        if c == 0:
+            continue
+        parts.append(("t", ("-" if c < 0 else "") if not parts else (" - " if c < 0 else " + ")))
+        if abs(c) != 1:
+            parts += [("n", abs(c)), ("t", r" \, ")]
+        parts.append(("t", rf"\frac{{\partial {out}}}{{\partial {var_latex(name)}}}"))
+    return parts
+
+
+def _side_by_side(primal: list, adjoint: list) -> list[dict]:
+    size = max(len(primal), len(adjoint))
+    gap = size - len(adjoint)
+    return [{"left": primal[i] if i < len(primal) else None,
+             "right": adjoint[i - gap] if i >= gap else None,
+             "arrow": i == (size - 1) // 2} for i in range(size)]
+
+
+def _step_row(row: ad.Row, s: ad.Step, adjoint: dict) -> dict:
+    incremental = s.previous is not None
+    bar = rf"\bar v_{{{s.target}}}"
+    term = rf"\bar v_{{{row.k}}} \, \frac{{\partial v_{{{row.k}}}}}{{\partial v_{{{s.target}}}}}"
+    text = f"vbar{row.k} * dv{row.k}/dv{s.target}"
+    return {"target": s.target, "source": row.k, "value": s.value, "partial": s.partial,
+            "incremental": incremental, "source_adjoint": adjoint[row.k],
+            "previous": s.previous, "latex": f"{bar} + {term}" if incremental else term,
+            "partial_latex": symbolic(partial_rule(row, s.pos), row),
+            "plain": f"vbar{s.target} + {text}" if incremental else text}
 
 
 def solve(params: dict) -> Solution:
@@ -95,33 +161,28 @@ def solve(params: dict) -> Solution:
                 for s in seeds]
     adjoint, steps = ad.reverse(rows, y, n)
     gradient = {name: adjoint[k - n + 1] for k, name in enumerate(names)}
-    inputs = [{"k": k - n + 1, "name": name, "latex": ad_latex.var_latex(name)}
+    inputs = [{"k": k - n + 1, "name": name, "latex": var_latex(name)}
               for k, name in enumerate(names)]
     out = output_name(params)
     answers = {"output": out, "value": values[y], "gradient": gradient}
     if seeds:
-        forwards = [ad_tables.forward_json(rows, inputs, values, s, t, y)
-                    for s, t in zip(seeds, tangents)]
+        forwards = [_forward_json(rows, inputs, values, s, t, y) for s, t in zip(seeds, tangents)]
         answers["forward"], answers["forwards"] = forwards[0], forwards
-    row_by_k = {r.k: r for r in rows}
-    reverse_rows = [ad_tables.step_row(row_by_k[src], pos, target, partial, previous, value,
-                                       adjoint)
-                    for target, src, pos, partial, previous, value in steps]
+    reverse_rows = [_step_row(rows[s.source - 1], s, adjoint) for s in steps]
     if params["reverse"]:
         answers["reverse"] = {
             "trace": [{"name": f"vbar{s['target']}", "expr": s["plain"], "value": s["value"]}
                       for s in reverse_rows],
             "adjoints": {f"v{k}": a for k, a in sorted(adjoint.items())},
         }
-    table_rows = ad_tables.forward_rows(rows, values, tangents)
-    out_latex = ad_latex.var_latex(out)
+    table_rows = _forward_rows(rows, tangents)
+    out_latex = var_latex(out)
     labels = part_labels(params)
     work = {
-        "function": ad_formula.function_pieces(graph), "inputs": inputs, "y": y,
+        "function": function_pieces(graph), "inputs": inputs, "y": y,
         "out": out_latex, "rows": table_rows, "values": values,
-        "seeds": [{"seed": s, "tangent": t, "derivative": t[y],
-                   "along": ad_latex.directional_parts(s, out_latex),
-                   "partial_of": ad_tables.partial_of(s, inputs)}
+        "seeds": [{"seed": s, "tangent": t, "derivative": t[y], "along": _along(s, out_latex),
+                   "partial_of": _partial_of(s, inputs)}
                   for s, t in zip(seeds, tangents)],
         "forward_label": labels[0] if seeds else "",
         "reverse_label": labels[-1] if params["reverse"] else "",
@@ -129,7 +190,7 @@ def solve(params: dict) -> Solution:
                           "target": s["target"], "latex": s["partial_latex"]}
                           for s in reverse_rows}.values()),
         "adjoint": adjoint,
-        "reverse_table": ad_tables.side_by_side(table_rows, list(reversed(reverse_rows))),
+        "reverse_table": _side_by_side(table_rows, list(reversed(reverse_rows))),
         "n": n, "m": len(rows),
     }
     return Solution(answers, work)

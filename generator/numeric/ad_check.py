@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable
 
 from . import ad
+from .ad_ops import OPS
 from .expr import Graph
 from .fdiff import Unusable, derivative
 
@@ -34,7 +34,7 @@ def line(graph: Graph, at: dict[str, float], direction: dict[str, float]
     """t -> y(at + t direction), refusing (Unusable) points across a pole or kink."""
     names = list(at)
     rows, _ = ad.build(graph, names, at)
-    center = branches(rows, _inputs(at))
+    center = branches(rows)
 
     def along(t: float) -> float:
         point = {x: at[x] + t * direction[x] for x in names}
@@ -42,38 +42,20 @@ def line(graph: Graph, at: dict[str, float], direction: dict[str, float]
             moved, y = ad.build(graph, names, point)
         except ad.EvalError:
             raise Unusable from None
-        inputs = _inputs(point)
-        if branches(moved, inputs) != center:
+        if branches(moved) != center:
             raise Unusable
-        return moved[y - 1].value if y > 0 else inputs[y]
+        return moved[y - 1].value if y > 0 else point[names[y + len(names) - 1]]
 
     return along
 
 
-def branches(rows: list[ad.Row], inputs: dict[int, float]) -> tuple:
+def branches(rows: list[ad.Row]) -> tuple:
     """Where the point lies between the poles and kinks of the rows (the sign of a divisor,
-    of a base with a negative exponent, of abs's operand; tan's period): a difference
-    quotient across one of them says nothing about the derivative."""
-    values = dict(inputs)
-    values.update((r.k, r.value) for r in rows)
-
-    def operand(row: ad.Row, pos: int) -> float:
-        kind, ref = row.args[pos]
-        return values[ref] if kind == "v" else ref
-
+    of a base with a negative exponent, of abs's operand; tan's period; ad_ops.Op.side): a
+    difference quotient across one of them says nothing about the derivative."""
     sides = []
     for r in rows:
-        if r.op == "div":
-            sides.append(operand(r, 1) > 0)
-        elif r.op == "pow":
-            sides.append(operand(r, 0) > 0 or operand(r, 1) >= 0)
-        elif r.op == "abs":
-            sides.append(operand(r, 0) > 0)
-        elif r.op == "tan":
-            sides.append(math.floor(operand(r, 0) / math.pi + 0.5))
+        side = OPS[r.op].side
+        if side:
+            sides.append(side([a.value for a in r.args]))
     return tuple(sides)
-
-
-def _inputs(point: dict[str, float]) -> dict[int, float]:
-    n = len(point)
-    return {k - n + 1: float(v) for k, v in enumerate(point.values())}

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "abs")
+from .ad_ops import FUNCTIONS  # the operations written as calls, sin(x): one table entry each
+
 BINARY = {"+": ("add", 1, "left"), "-": ("sub", 1, "left"), "*": ("mul", 2, "left"),
           "/": ("div", 2, "left"), "^": ("pow", 4, "right"), "**": ("pow", 4, "right")}
 NEG_PRECEDENCE = 3  # -x^2 is -(x^2); 2*-x is 2*(-x)
