@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import pytest
 import sympy as sp
@@ -66,43 +67,41 @@ def test_reference_q4():
 
 def test_reference_q4_tangent_of_the_reciprocal_and_its_numbers():
     s = autodiff.solve(params(Q4, {"x1": 3, "x2": 6}, {"x1": 1}))
-    row = s.work["rows"][1]
-    assert row["expr"] == "1 / v_{1}"
-    assert row["rule"] == r"-\dot v_{1} / v_{1}^{2}"  # not the sheet's v̇_{-1}/v_1²
-    assert row["primal"] == [("n", 1.0), ("t", " / "), ("p", 9.0)]
-    assert row["tangent_parts"] == [("t", "-"), ("p", 1.0), ("t", " / "), ("b", 9.0),
-                                    ("t", "^{2}")]
-    assert row["tangents"] == [pytest.approx(-1 / 81)]
-    square = s.work["rows"][2]
-    assert (square["expr"], square["rule"]) == ("v_{0}^{2}", r"2 \, v_{0} \, \dot v_{0}")
+    row = s.work.rows[1]
+    assert row.expr == "1 / v_{1}"
+    assert row.rule == r"-\dot v_{1} / v_{1}^{2}"  # not the sheet's v̇_{-1}/v_1²
+    assert row.primal == [("n", 1.0), ("t", " / "), ("p", 9.0)]
+    assert row.rule_numbers == [("t", "-"), ("p", 1.0), ("t", " / "), ("b", 9.0),
+                                ("t", "^{2}")]
+    assert row.tangents == (pytest.approx(-1 / 81),)
+    square = s.work.rows[2]
+    assert (square.expr, square.rule) == ("v_{0}^{2}", r"2 \, v_{0} \, \dot v_{0}")
 
 
-def _printed_steps(s) -> list[dict]:
+def _printed_steps(s) -> list:
     """The adjoint steps as the reverse table prints them, top to bottom."""
-    return [line["right"] for line in s.work["reverse_table"] if line["right"] is not None]
+    return [line.step for line in s.work.reverse.lines if line.step is not None]
 
 
 def test_reference_q4_reverse_steps_accumulate_like_the_papers_table():
     s = autodiff.solve(params(Q4, {"x1": 3, "x2": 6}, {"x1": 1}))
-    steps = [(t["target"], t["source"], t["incremental"]) for t in _printed_steps(s)]
+    steps = [(t.target, t.source, t.previous is not None) for t in _printed_steps(s)]
     assert steps == [(0, 1, True), (-1, 1, True), (1, 2, False), (0, 3, False), (3, 4, False),
                      (2, 4, False), (-1, 5, False), (5, 6, False), (4, 6, False)]
     top = _printed_steps(s)[0]  # read upwards: the last step is printed first
-    assert top["latex"] == (r"\bar v_{0} + \bar v_{1} \, \frac{\partial v_{1}}"
-                            r"{\partial v_{0}}")
-    assert (top["previous"], top["source_adjoint"], top["partial"]) == (12, -1 / 81, 1)
+    assert (top.previous, top.source_adjoint, top.partial) == (12, -1 / 81, 1)
     assert s.answers["reverse"]["trace"][-1] == {
-        "name": "vbar0", "expr": "vbar0 + vbar1 * dv1/dv0", "value": top["value"]}
+        "name": "vbar0", "expr": "vbar0 + vbar1 * dv1/dv0", "value": top.value}
 
 
 def test_reverse_table_puts_the_primal_trace_beside_the_adjoints():
     s = autodiff.solve(params(Q4, {"x1": 3, "x2": 6}))
-    table = s.work["reverse_table"]
+    table = s.work.reverse.lines
     assert len(table) == 9  # 9 adjoint steps beside 6 primal rows
-    assert [line["left"]["k"] for line in table[:6]] == [1, 2, 3, 4, 5, 6]
-    assert all(line["left"] is None for line in table[6:])
-    assert [line["right"]["target"] for line in table] == [0, -1, 1, 0, 3, 2, -1, 5, 4]
-    assert [line["arrow"] for line in table].index(True) == 4
+    assert [line.row.k for line in table[:6]] == [1, 2, 3, 4, 5, 6]
+    assert all(line.row is None for line in table[6:])
+    assert [line.step.target for line in table] == [0, -1, 1, 0, 3, 2, -1, 5, 4]
+    assert [line.arrow for line in table].index(True) == 4
 
 
 def test_baydin_example():
@@ -111,20 +110,20 @@ def test_baydin_example():
     assert round(a["value"], 3) == 11.652
     assert a["gradient"]["x1"] == pytest.approx(5.5)
     assert round(a["gradient"]["x2"], 3) == 1.716
-    assert s.work["rows"][0]["expr"] == r"\ln(v_{-1})"
+    assert s.work.rows[0].expr == r"\ln(v_{-1})"
 
 
 def test_a_variable_used_twice_accumulates_its_adjoint():
     s = autodiff.solve(params("x1*x2 + sin(x1)", {"x1": 1.5, "x2": -2}))
-    steps = [t for t in _printed_steps(s) if t["target"] == -1]
-    assert sorted(t["incremental"] for t in steps) == [False, True]
+    steps = [t for t in _printed_steps(s) if t.target == -1]
+    assert sorted(t.previous is not None for t in steps) == [False, True]
     assert s.answers["reverse"]["adjoints"]["v-1"] == pytest.approx(-2 + math.cos(1.5))
 
 
 def test_repeated_subexpressions_are_one_row():
     s = check_against_oracle("sin(x)*sin(x) + sin(x)", {"x": 0.7})
-    assert [r["expr"] for r in s.work["rows"]] == [r"\sin(v_{0})", r"v_{1} \cdot v_{1}",
-                                                   "v_{2} + v_{1}"]
+    assert [r.expr for r in s.work.rows] == [r"\sin(v_{0})", r"v_{1} \cdot v_{1}",
+                                             "v_{2} + v_{1}"]
     assert s.answers["gradient"]["x"] == pytest.approx(2 * math.sin(0.7) * math.cos(0.7)
                                                        + math.cos(0.7))
 
@@ -133,7 +132,7 @@ def test_three_variables_with_a_seed_along_a_direction():
     s = check_against_oracle("x*y*z + exp(x - z) / (1 + y^2)", {"x": 0.5, "y": -1, "z": 2},
                              {"x": 1, "z": -1})
     assert s.answers["forward"]["seed"] == {"x": 1, "y": 0, "z": -1}
-    assert s.work["seeds"][0]["along"] == [
+    assert s.work.forward.seeds[0].along == [
         ("t", ""), ("t", r"\frac{\partial f}{\partial x}"),
         ("t", " - "), ("t", r"\frac{\partial f}{\partial z}")]
 
@@ -144,9 +143,9 @@ EVERY_FUNCTION = ("sin(a)*cos(b) + tan(a/4) - exp(-b) + log(c) * sqrt(c) + tanh(
 
 def test_every_function():
     s = check_against_oracle(EVERY_FUNCTION, {"a": 1.2, "b": 0.7, "c": 3})
-    ops = {r["expr"].split("(")[0] for r in s.work["rows"]}
+    ops = {r.expr.split("(")[0] for r in s.work.rows}
     assert {r"\sin", r"\cos", r"\tan", r"\exp", r"\ln", r"\tanh", r"\sigma"} <= ops
-    rules = [r["rule"] for r in s.work["rows"]]
+    rules = [r.rule for r in s.work.rows]
     assert r"\left(1 - v_{15}^{2}\right) \, \dot v_{14}" in rules  # tanh' bracketed
 
 
@@ -371,21 +370,21 @@ def test_ten_thousand_operations():  # their speed: bench/autodiff.py
 ])
 def test_constant_exponent_expressions_work_on_negative_bases(function, at):
     s = check_against_oracle(function, at)
-    pows = [r for r in s.work["rows"] if "^" in r["expr"]]
-    assert pows and all(r"\ln" not in r["rule"] for r in pows)  # the power rule only
+    pows = [r for r in s.work.rows if "^" in r.expr]
+    assert pows and all(r"\ln" not in r.rule for r in pows)  # the power rule only
     if s.answers.get("reverse"):
         assert all(r["name"].startswith("vbar") for r in s.answers["reverse"]["trace"])
 
 
 def test_rows_of_constants_have_a_zero_tangent_and_no_adjoint():
     s = autodiff.solve(params("x^(1+1)", {"x": -3}))
-    constant, power = s.work["rows"]
-    assert (constant["expr"], constant["rule"], constant["tangents"]) == ("1 + 1", "0", [0])
-    assert power["rule"] == r"v_{1} \, v_{0}^{v_{1} - 1} \, \dot v_{0}"
-    assert power["tangent_parts"] == [  # the same rule with numbers: 2 · (-3)^{2 - 1} · 1
+    constant, power = s.work.rows
+    assert (constant.expr, constant.rule, constant.tangents) == ("1 + 1", "0", (0,))
+    assert power.rule == r"v_{1} \, v_{0}^{v_{1} - 1} \, \dot v_{0}"
+    assert power.rule_numbers == [  # the same rule with numbers: 2 · (-3)^{2 - 1} · 1
         ("n", 2.0), ("t", r" \cdot "), ("b", -3.0), ("t", "^{"), ("n", 2.0), ("t", " - 1}"),
         ("t", r" \cdot "), ("p", 1.0)]
-    assert {step["target"] for step in _printed_steps(s)} == {0}  # only x gets an adjoint
+    assert {step.target for step in _printed_steps(s)} == {0}  # only x gets an adjoint
     assert s.answers["gradient"] == {"x": -6}
 
 
@@ -400,8 +399,8 @@ def test_the_output_is_called_f_or_its_own_name_never_an_inputs(at, output, name
     p = params(function, at, output=output)
     s = autodiff.solve(p)
     assert s.answers["output"] == name and name not in at
-    assert s.work["out"] == var_latex(name)
-    assert autodiff.verify(p, s)[0].how.startswith(rf"$\dot {s.work['out']}$")
+    assert s.work.out == var_latex(name)
+    assert autodiff.verify(p, s)[0].how.startswith(rf"$\dot {s.work.out}$")
 
 
 def test_several_seeds_one_tangent_column_each():
@@ -417,8 +416,8 @@ def test_several_seeds_one_tangent_column_each():
         along = sum(a["gradient"][k] * f["seed"][k] for k in f["seed"])
         assert f["derivative"] == pytest.approx(along, rel=1e-14)
         assert f["trace"][-1]["tangent"] == f["derivative"]
-    assert all(len(r["tangents"]) == 3 for r in s.work["rows"])
-    assert [w["partial_of"] for w in s.work["seeds"]] == ["x", "z", ""]
+    assert all(len(r.tangents) == 3 for r in s.work.rows)
+    assert [w.partial_of for w in s.work.forward.seeds] == ["x", "z", ""]
     checks = autodiff.verify(p, s)
     assert checks[0].detail.startswith("3 seeds, the closest: difference")
     s.answers["forwards"][2]["derivative"] *= 1 + 1e-9
@@ -430,7 +429,7 @@ def test_forward_false_leaves_out_the_forward_table_but_is_still_verified():
     p = params("x^(1+1) * sigmoid(30*y) + tanh(20*y)", {"x": -3, "y": 1}, False)
     s = autodiff.solve(p)
     assert "forward" not in s.answers and "forwards" not in s.answers
-    assert s.work["seeds"] == [] and s.work["forward_label"] == ""
+    assert s.work.forward is None and s.work.reverse.label == ""
     assert s.answers["gradient"]["y"] == pytest.approx(
         9 * 30 * math.exp(-30) / (1 + math.exp(-30)) ** 2 + 20 / math.cosh(20) ** 2, rel=1e-13)
     checks = autodiff.verify(p, s)
@@ -467,6 +466,8 @@ def test_the_point_is_printed_as_given_not_rounded(tmp_path):
     assert r"at $(x,\allowbreak y) = (1.23456,\allowbreak -0.00015)$" in tex
 
 
+# -- the operation table: its two halves, and the rules shown against the engine's numbers ----
+
 def test_both_halves_of_the_operation_table_list_the_same_operations():
     from generator.kinds.ad_notation import NOTATION
     from generator.numeric.ad_ops import FUNCTIONS, OPS
@@ -476,3 +477,121 @@ def test_both_halves_of_the_operation_table_list_the_same_operations():
                               if n.form in ("call", "root", "bars"))
     for name, n in NOTATION.items():
         assert OPS[name].arity == (2 if n.form in ("infix", "fraction", "power") else 1), name
+
+
+_GROUPS = [(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"((\1)/(\2))"), (r"\^\{([^{}]*)\}", r"**(\1)"),
+           (r"\\sqrt\{([^{}]*)\}", r"math.sqrt(\1)")]
+_PYTHON = [(r"\left(", "("), (r"\right)", ")"), (r"\cdot", "*"), (r"\,", "*"), (r"\times", "*"),
+           (r"\lvert", "abs("), (r"\rvert", ")"), (r"\sigma", "sigmoid"), (r"\tanh", "math.tanh"),
+           (r"\tan", "math.tan"), (r"\sin", "math.sin"), (r"\cos", "math.cos"),
+           (r"\exp", "math.exp"), (r"\ln", "math.log")]
+
+
+def _evaluate(latex: str) -> float:
+    """The value of the little LaTeX the trace tables use, its names replaced by numbers."""
+    text = latex.replace(r"\operatorname{sign}", "sign")
+    text = re.sub(r"\\cos\^\{2\}\(((?:\([^()]*\))|[^()]*)\)", r"(\\cos(\1))**(2)", text)
+    while "{" in text:  # innermost groups first: \frac{a}{b}, a^{b}, \sqrt{a}
+        before = text
+        for pattern, python in _GROUPS:
+            text = re.sub(pattern, python, text)
+        assert text != before, latex
+    for tex, python in _PYTHON:
+        text = text.replace(tex, python)
+    text = re.sub(r"([\d.)])\s+\(", r"\1*(", text)  # juxtaposition: 2 (v) is 2 * (v)
+    names = {"math": math, "sign": lambda a: math.copysign(1.0, a),
+             "sigmoid": lambda a: 1 / (1 + math.exp(-a))}
+    return eval(text, {"__builtins__": {"abs": abs}}, names)  # our own LaTeX, not user input
+
+
+def _with_names(latex: str, values: dict, tangents: dict) -> str:
+    latex = re.sub(r"\\dot v_\{(-?\d+)\}", lambda m: f"({tangents[int(m[1])]!r})", latex)
+    return re.sub(r"v_\{(-?\d+)\}", lambda m: f"({values[int(m[1])]!r})", latex)
+
+
+def _with_numbers(parts) -> str:
+    return "".join(x if kind == "t" else f"({float(x)!r})" for kind, x in parts)
+
+
+def check_rules_shown(function: str, at: dict, seed: dict):
+    """Each row's operation, tangent rule and partials, by name and with numbers, evaluate to
+    the engine's value, tangent and partials (ad_ops, checked against mpmath and torch)."""
+    from generator.kinds.ad_notation import partial_rule
+    from generator.kinds.ad_rules import symbolic
+    from generator.numeric import ad
+    from generator.numeric.expr import parse
+
+    s = autodiff.solve(params(function, at, seed))
+    rows, _ = ad.build(parse(function, list(at)), list(at), at)
+    values = {x.k: float(x.value) for x in s.work.inputs} | {r.k: r.value for r in rows}
+    tangents = {x.k: t for x, t in zip(s.work.inputs, s.work.forward.seeds[0].tangents)}
+    tangents |= {r.k: t.tangents[0] for r, t in zip(rows, s.work.rows)}
+    approx = lambda x: pytest.approx(x, rel=1e-9, abs=1e-12)  # noqa: E731
+    for r, shown in zip(rows, s.work.rows):
+        assert _evaluate(_with_names(shown.expr, values, tangents)) == approx(r.value), shown
+        assert _evaluate(_with_numbers(shown.primal)) == approx(r.value), shown
+        assert _evaluate(_with_names(shown.rule, values, tangents)) == approx(tangents[r.k])
+        assert _evaluate(_with_numbers(shown.rule_numbers)) == approx(tangents[r.k]), shown
+        for pos, partial in enumerate(r.partials):
+            if r.args[pos].varying:
+                rule = _with_names(symbolic(partial_rule(r, pos), r), values, tangents)
+                assert _evaluate(rule) == approx(partial), (shown, pos)
+
+
+@pytest.mark.parametrize("function,at,seed", [
+    (EVERY_FUNCTION, {"a": 1.2, "b": 0.7, "c": 3}, {"a": 1, "b": -0.5, "c": 2}),
+    ("x^y + y^2.5 + x^-1 + 2^x + x^(1+1) + x^1", {"x": 1.7, "y": 0.6}, {"x": 1, "y": 1}),
+    ("x/y + 1/y + x/3 + (y - 1)/(x*x) + -x - (-3)*y", {"x": -0.4, "y": 2}, {"x": 1, "y": 2}),
+    ("1e-5*x + x*2.5e12 + log(-1 + x) - sqrt(2*x)", {"x": 4}, {"x": 1}),
+])
+def test_every_rule_shown_evaluates_to_the_engines_numbers(function, at, seed):
+    check_rules_shown(function, at, seed)
+
+
+@given(EXPRS, POINT, POINT, POINT)
+def test_the_rules_of_random_expressions_evaluate_to_the_engines_numbers(function, x, y, z):
+    try:
+        check_rules_shown(function, {"x": x, "y": y, "z": z}, {"x": 1, "y": -1, "z": 0.5})
+    except EvaluationError:
+        return  # outside the domain: refused
+
+
+# -- the presentation ---------------------------------------------------------------------------
+
+def _views(spec: str):
+    from generator.render import question_views
+    from generator.solve import load_specs, solve_spec
+
+    loaded = load_specs([spec])[0]
+    return {v.id: v for v in question_views(loaded, solve_spec(loaded))}
+
+
+def test_every_table_row_fills_its_columns():
+    from generator import doc
+    from generator.presentation import autodiff as present
+
+    for spec in ("specs/ift6135-a1.yaml", "specs/autodiff-examples.yaml"):
+        for view in _views(spec).values():
+            if view.kind != "autodiff":
+                continue
+            tables = [b for b in present.answer(view) if isinstance(b, doc.Table)]
+            assert len(tables) == bool(view.work.forward) + bool(view.work.reverse)
+            for table in tables:
+                assert table.long and table.role == "trace" and table.wide
+                for r in table.head + table.body:
+                    assert sum(c.span for c in r.cells) == len(table.columns), (view.id, r)
+
+
+def test_the_reference_key_shows_the_steps_and_breaks_long_lines_in_the_pdf_only():
+    from generator.presentation import autodiff as present
+    from generator.writers import HtmlWriter, LatexWriter
+
+    view = _views("specs/ift6135-a1.yaml")["q4"]
+    tex = LatexWriter().write(present.statement(view) + present.answer(view))
+    assert (r"$\bar v_{0}$ & $= \bar v_{0} + \bar v_{1} \, \frac{\partial v_{1}}{\partial v_{0}}$"
+            r" & $= 12 + (-0.0123) \cdot 1$ & $= 11.9877$ \\") in tex
+    assert r"$\dot v_{2}$ & $= -\dot v_{1} / v_{1}^{2}$ & $= -1 / 9^{2}$ & $= -0.0123$ \\" in tex
+    assert r"at $(x_{1},\allowbreak x_{2}) = (3,\allowbreak 6)$" in tex
+    assert tex.count(r"\begin{longtable}") == 2 and r"\renewcommand{\arraystretch}{1.3}" in tex
+    page = HtmlWriter().write(present.statement(view) + present.answer(view))
+    assert "allowbreak" not in page and page.count('<div class="scroll wide">') == 2

@@ -11,10 +11,20 @@ from ..numeric.ad_check import directional_derivative
 from ..numeric.expr import FUNCTIONS, ExprError, parse
 from ..numeric.fdiff import reliable
 from .ad_formula import function_pieces
-from .ad_notation import partial_rule, primal_rule, tangent_rule, var_latex
-from .ad_rules import plain, substituted, symbolic
+from .ad_notation import var_latex
+from .ad_rules import plain
 from .autodiff_fields import FIELDS as FIELDS  # the kind's spec keys, defined there
 from .autodiff_fields import output_name, seed_list, seed_vectors
+from .autodiff_work import (
+    AutodiffWork,
+    Forward,
+    forward_record,
+    input_rows,
+    reverse_record,
+    reverse_work,
+    seed_work,
+    trace_rows,
+)
 from .base import Check, Solution, lettered
 
 NAME = "autodiff"
@@ -95,104 +105,32 @@ def _point(at: dict) -> str:
     return ", ".join(f"{k} = {v:g}" for k, v in at.items())
 
 
-def _forward_rows(rows: list[ad.Row], tangents: list[dict]) -> list[dict]:
-    return [{"k": r.k, "expr": symbolic(primal_rule(r.op), r), "value": r.value,
-             "primal": substituted(primal_rule(r.op), r, {}),
-             "rule": symbolic(tangent_rule(r), r),
-             "tangent_parts": substituted(tangent_rule(r), r, tangents[0]) if tangents else [],
-             "tangents": [t[r.k] for t in tangents],
-             "arrow": r.k == (len(rows) + 1) // 2} for r in rows]
-
-
-def _forward_json(rows, inputs, values, seed, tangent, y) -> dict:
-    trace = [{"name": f"v{i['k']}", "expr": i["name"], "value": values[i["k"]],
-              "tangent": tangent[i["k"]]} for i in inputs]
-    trace += [{"name": f"v{r.k}", "expr": plain(r.op, r.args), "value": r.value,
-               "tangent": tangent[r.k]} for r in rows]
-    return {"seed": seed, "derivative": tangent[y], "trace": trace}
-
-
-def _partial_of(seed: dict, inputs: list[dict]) -> str:
-    seeded = [i for i in inputs if seed[i["name"]] != 0]
-    return seeded[0]["latex"] if len(seeded) == 1 and seed[seeded[0]["name"]] == 1 else ""
-
-
-def _along(seed: dict, out: str) -> list:
-    parts: list = []
-    for name, c in seed.items():
-        if c == 0:
-            continue
-        parts.append(("t", ("-" if c < 0 else "") if not parts else (" - " if c < 0 else " + ")))
-        if abs(c) != 1:
-            parts += [("n", abs(c)), ("t", r" \, ")]
-        parts.append(("t", rf"\frac{{\partial {out}}}{{\partial {var_latex(name)}}}"))
-    return parts
-
-
-def _side_by_side(primal: list, adjoint: list) -> list[dict]:
-    size = max(len(primal), len(adjoint))
-    gap = size - len(adjoint)
-    return [{"left": primal[i] if i < len(primal) else None,
-             "right": adjoint[i - gap] if i >= gap else None,
-             "arrow": i == (size - 1) // 2} for i in range(size)]
-
-
-def _step_row(row: ad.Row, s: ad.Step, adjoint: dict) -> dict:
-    incremental = s.previous is not None
-    bar = rf"\bar v_{{{s.target}}}"
-    term = rf"\bar v_{{{row.k}}} \, \frac{{\partial v_{{{row.k}}}}}{{\partial v_{{{s.target}}}}}"
-    text = f"vbar{row.k} * dv{row.k}/dv{s.target}"
-    return {"target": s.target, "source": row.k, "value": s.value, "partial": s.partial,
-            "incremental": incremental, "source_adjoint": adjoint[row.k],
-            "previous": s.previous, "latex": f"{bar} + {term}" if incremental else term,
-            "partial_latex": symbolic(partial_rule(row, s.pos), row),
-            "plain": f"vbar{s.target} + {text}" if incremental else text}
-
-
 def solve(params: dict) -> Solution:
     """The trace, forward mode on each seed, reverse mode from ȳ = 1, the gradient."""
-    names = list(params["at"])
-    n = len(names)
+    n = len(params["at"])
     graph, rows, y = _trace(params)
-    values = {k - n + 1: params["at"][name] for k, name in enumerate(names)}  # as given
-    values.update({r.k: r.value for r in rows})
-    seeds = seed_vectors(params)
-    tangents = [ad.forward(rows, {k - n + 1: s[name] for k, name in enumerate(names)})
-                for s in seeds]
+    inputs = input_rows(params["at"])
+    value = rows[y - 1].value if y > 0 else inputs[y + n - 1].value
+    vectors = seed_vectors(params)
+    tangents = [ad.forward(rows, {x.k: v[x.name] for x in inputs}) for v in vectors]
     adjoint, steps = ad.reverse(rows, y, n)
-    gradient = {name: adjoint[k - n + 1] for k, name in enumerate(names)}
-    inputs = [{"k": k - n + 1, "name": name, "latex": var_latex(name)}
-              for k, name in enumerate(names)]
     out = output_name(params)
-    answers = {"output": out, "value": values[y], "gradient": gradient}
-    if seeds:
-        forwards = [_forward_json(rows, inputs, values, s, t, y) for s, t in zip(seeds, tangents)]
+    answers = {"output": out, "value": value,
+               "gradient": {x.name: adjoint[x.k] for x in inputs}}
+    if vectors:
+        forwards = [forward_record(rows, inputs, v, t, y) for v, t in zip(vectors, tangents)]
         answers["forward"], answers["forwards"] = forwards[0], forwards
-    reverse_rows = [_step_row(rows[s.source - 1], s, adjoint) for s in steps]
     if params["reverse"]:
-        answers["reverse"] = {
-            "trace": [{"name": f"vbar{s['target']}", "expr": s["plain"], "value": s["value"]}
-                      for s in reverse_rows],
-            "adjoints": {f"v{k}": a for k, a in sorted(adjoint.items())},
-        }
-    table_rows = _forward_rows(rows, tangents)
-    out_latex = var_latex(out)
+        answers["reverse"] = reverse_record(steps, adjoint)
     labels = part_labels(params)
-    work = {
-        "function": function_pieces(graph), "inputs": inputs, "y": y,
-        "out": out_latex, "rows": table_rows, "values": values,
-        "seeds": [{"seed": s, "tangent": t, "derivative": t[y], "along": _along(s, out_latex),
-                   "partial_of": _partial_of(s, inputs)}
-                  for s, t in zip(seeds, tangents)],
-        "forward_label": labels[0] if seeds else "",
-        "reverse_label": labels[-1] if params["reverse"] else "",
-        "partials": list({(s["source"], s["target"]): {"source": s["source"],
-                          "target": s["target"], "latex": s["partial_latex"]}
-                          for s in reverse_rows}.values()),
-        "adjoint": adjoint,
-        "reverse_table": _side_by_side(table_rows, list(reversed(reverse_rows))),
-        "n": n, "m": len(rows),
-    }
+    out_latex = var_latex(out)
+    table = trace_rows(rows, tangents)
+    forward = Forward(labels[0], tuple(seed_work(v, t, inputs, y, out_latex)
+                                       for v, t in zip(vectors, tangents))) if vectors else None
+    reverse = (reverse_work(labels[-1], table, rows, steps, adjoint, inputs)
+               if params["reverse"] else None)
+    work = AutodiffWork(tuple(function_pieces(graph)), out_latex, inputs, y, len(rows), value,
+                        table, forward, reverse)
     return Solution(answers, work)
 
 
@@ -200,7 +138,7 @@ def verify(params: dict, solution: Solution) -> list[Check]:
     """Forward = reverse along every seed; both = Ridders' finite differences."""
     a = solution.answers
     names = list(params["at"])
-    gradient, out = a["gradient"], solution.work["out"]
+    gradient, out = a["gradient"], solution.work.out
     graph, rows, y = _trace(params)
     n = len(names)
 
@@ -230,9 +168,11 @@ def verify(params: dict, solution: Solution) -> list[Check]:
     # The rounding error of y itself: each row v_k is off by about eps |v_k|, which reaches y
     # multiplied by its adjoint (first-order error analysis of the trace). Rows of constants
     # have no adjoint: they round the same way at every point, which is no noise.
-    work, at = solution.work, {x: float(v) for x, v in params["at"].items()}
-    noise = 4 * EPS * math.fsum(abs(work["adjoint"].get(k, 0.0) * v)
-                                for k, v in work["values"].items())
+    at = {x: float(v) for x, v in params["at"].items()}
+    adjoint, _ = ad.reverse(rows, y, n)
+    values = {k - n + 1: v for k, v in enumerate(at.values())}
+    values.update((r.k, r.value) for r in rows)
+    noise = 4 * EPS * math.fsum(abs(adjoint.get(k, 0.0) * v) for k, v in values.items())
     directions = [(f"seed {k + 1}" if len(sweeps) > 1 else "the seed", seed, forward)
                   for k, (seed, forward) in enumerate(sweeps[:len(a.get("forwards", []))])]
     if n <= PER_VARIABLE:
