@@ -101,7 +101,7 @@ def fmt_factor(x, decimals: int) -> MathText:
 
 
 def fmt_terms(parts, decimals: int) -> MathText:
-    """A formula with numbers in it, from parts (see numeric/ad_subst):
+    """A formula with numbers in it, from parts (see kinds/ad_rules):
     ("t", latex) as it is, ("n", x) a number, ("p", x) a factor (fmt_factor), ("b", x) the
     base of a power: in brackets when negative or in scientific notation."""
     out = []

@@ -152,3 +152,10 @@ def test_a_part_heading_runs_into_what_follows_it_in_latex():
                                heading("(b) Next"), para("text")])
     assert tex == "before\n\n\\answerpart{(a) Scaling}\n\\[ a \\]\n\\answerpart{(b) Next}\ntext\n"
     assert HtmlWriter().write([heading("(a) Scaling")]) == "<h3>(a) Scaling</h3>\n"
+
+
+def test_long_inline_math_breaks_where_tex_may_break_it():
+    tex = r"f(x_1,\allowbreak x_2) = a +\allowbreak {b \allowbreak c}"
+    html = HtmlWriter().write([para(Math(tex))])
+    assert html.count("<math") == 3 and "\\" not in html  # pieces joined by spaces
+    assert LatexWriter().write([para(Math(tex))]) == f"${tex}$\n"

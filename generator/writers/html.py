@@ -21,6 +21,22 @@ def math(tex: str, display: bool = False) -> str:
     return page_mathml(_TEX_ONLY.sub("", tex), display)
 
 
+def _pieces(tex: str) -> list[str]:
+    """Inline math split where TeX may break the line (a \\allowbreak outside braces): browsers
+    do not break MathML, so a long formula becomes formulas of its own with spaces between."""
+    pieces, depth, start = [], 0, 0
+    for m in re.finditer(r"\\allowbreak\b\s*|\\[{}]|[{}]", tex):
+        token = m.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif token.startswith("\\allowbreak") and depth == 0:
+            pieces.append(tex[start:m.start()])
+            start = m.end()
+    return [p for p in pieces + [tex[start:]] if p.strip()]
+
+
 def rich(text: str) -> str:
     """A user's checked Markdown as HTML; a statement bound to its values gets them."""
     values = getattr(text, "values", None)
@@ -41,7 +57,7 @@ class HtmlWriter(Writer):
         return _text(node.text)
 
     def inline_math(self, node: doc.Math) -> str:
-        return math(node.tex)
+        return " ".join(math(piece) for piece in _pieces(node.tex))
 
     def inline_strong(self, node: doc.Strong) -> str:
         return "<strong>" + self.inline(node.children) + "</strong>"
