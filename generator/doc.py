@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 # -- inline nodes -----------------------------------------------------------------------------
 
@@ -62,7 +61,8 @@ class Rich:
     text: str
 
 
-Inline = Union[Text, Math, Strong, Emph, Code, Rich]
+INLINE = (Text, Math, Strong, Emph, Code, Rich)
+Inline = Text | Math | Strong | Emph | Code | Rich
 
 # -- block nodes ------------------------------------------------------------------------------
 
@@ -160,7 +160,8 @@ class RichBlock:
     text: str
 
 
-Block = Union[Para, Heading, Equations, Table, Items, Figure, RichBlock]
+BLOCK = (Para, Heading, Equations, Table, Items, Figure, RichBlock)
+Block = Para | Heading | Equations | Table | Items | Figure | RichBlock
 
 # -- building helpers -------------------------------------------------------------------------
 
@@ -174,7 +175,7 @@ def inlines(*parts) -> tuple:
             continue
         if isinstance(part, str):
             out.append(Text(part))
-        elif isinstance(part, (Text, Math, Strong, Emph, Code, Rich)):
+        elif isinstance(part, INLINE):
             out.append(part)
         elif isinstance(part, Iterable):
             out.extend(inlines(*part))
@@ -227,11 +228,9 @@ def items(entries: Iterable, labels: Sequence[str] | None = None) -> Items:
     """A list; each entry is a block, a tuple of blocks, or inline parts (one paragraph)."""
     out = []
     for entry in entries:
-        if isinstance(entry, (Para, Heading, Equations, Table, Items, Figure, RichBlock)):
+        if isinstance(entry, BLOCK):
             out.append((entry,))
-        elif isinstance(entry, tuple) and entry and all(
-                isinstance(b, (Para, Heading, Equations, Table, Items, Figure, RichBlock))
-                for b in entry):
+        elif isinstance(entry, tuple) and entry and all(isinstance(b, BLOCK) for b in entry):
             out.append(entry)
         else:
             out.append((para(entry),))

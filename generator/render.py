@@ -1,24 +1,22 @@
-"""Jinja2 environments for LaTeX and HTML, and the three renderings of a solved spec."""
+"""The page shells (Jinja2, for LaTeX and HTML) around each question's presentation, written
+by the two writers of the document tree; the views the presentations read."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import import_module
 
 import jinja2
 from markupsafe import Markup
 
-from importlib import import_module
-
 from . import TEMPLATES, __version__
 from .doc import RichBlock
-from .writers import HtmlWriter, LatexWriter
 from .escape import html_escape, latex_escape
+from .kinds import KINDS
 from .latex import QuestionSpan
-from .mathml import page_mathml
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
-from .rich_writers import to_html, to_latex
+from .writers import HtmlWriter, LatexWriter, html, latex
 
 
 class Latex(str):
@@ -51,28 +49,13 @@ def _html_finalize(value):
 
 
 def rich_latex(text: str) -> Latex:
-    """Checked user Markdown with $math$ as LaTeX: text escaped, math kept; a statement bound
-    to its question's values (placeholders.bind) gets them in place of its {names}."""
-    values = getattr(text, "values", None)
-    return Latex(to_latex(text, values, placeholders=values is not None))
+    """The shells' `rich` filter: checked user Markdown with $math$ as LaTeX."""
+    return Latex(latex.rich(text))
 
 
 def rich_html(text: str) -> Markup:
-    """Checked user Markdown with $math$ as HTML: text escaped, math converted to MathML."""
-    values = getattr(text, "values", None)
-    return Markup(to_html(text, values, placeholders=values is not None))
-
-
-mathml = page_mathml  # the converter the page's math goes through
-
-
-_TEMPLATE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
-
-
-def html_math_pass(page: str) -> str:
-    """Convert the templates' $...$ and $$...$$ to MathML (user '$' was escaped as &#36;)."""
-    return _TEMPLATE_MATH.sub(
-        lambda m: mathml(m.group(1), True) if m.group(1) is not None else mathml(m.group(2)), page)
+    """The shells' `rich` filter: checked user Markdown with $math$ as HTML with MathML."""
+    return Markup(html.rich(text))
 
 
 @cache
@@ -92,7 +75,7 @@ def latex_env() -> jinja2.Environment:
 
 @cache
 def html_env() -> jinja2.Environment:
-    """HTML templates: autoescaped, '$' escaped too; math written as $...$ in templates."""
+    """HTML shells: autoescaped ('$' too); their math comes through the `rich` filter only."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -103,18 +86,21 @@ def html_env() -> jinja2.Environment:
 
 
 def preload(formats) -> None:
-    """Compile every template the formats need now, in memory: worker processes forked
-    afterwards share them instead of each compiling its own (~0.4 s per process)."""
+    """Compile every shell the formats need and import every presentation now, in memory:
+    worker processes forked afterwards share them instead of each loading its own (~0.4 s
+    per process)."""
     envs = ([latex_env()] if {"pdf", "tex"} & set(formats) else []) + (
         [html_env()] if "html" in formats else [])
     for env in envs:
         for name in env.list_templates(extensions=["j2"]):
             env.get_template(name)
+    for kind in KINDS if envs else ():
+        presentation(kind)
 
 
 @dataclass
 class QuestionView:
-    """What a kind template sees of one solved question."""
+    """What a kind's presentation sees of one solved question."""
 
     id: str
     number: int
@@ -162,13 +148,10 @@ def question_views(spec, results) -> list[QuestionView]:
     ]
 
 
+@cache
 def presentation(kind: str):
-    """The kind's presentation module (generator/presentation/KIND.py), or None while a kind
-    is still written as a pair of templates."""
-    try:
-        return import_module(f"{__package__}.presentation.{kind}")
-    except ModuleNotFoundError:
-        return None
+    """The kind's presentation module, generator/presentation/KIND.py."""
+    return import_module(f"{__package__}.presentation.{kind}")
 
 
 def _statement(view: QuestionView, present) -> list:
@@ -184,15 +167,9 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
         spec=spec, key=key, body=Latex("\0"), results=results, version=__version__,
     ).split("\0")[0].count("\n")
     for view, result in zip(question_views(spec, results), results):
-        present = presentation(view.kind)
-        if present:
-            writer = LatexWriter()
-            statement = writer.write(_statement(view, present))
-            answer = writer.write(present.answer(view)) if key else ""
-        else:
-            module = env.get_template(f"{view.kind}.tex.j2").make_module({"key": key})
-            statement = rich_latex(view.statement) if view.statement else module.statement(view)
-            answer = module.answer(view) if key else ""
+        present, writer = presentation(view.kind), LatexWriter()
+        statement = writer.write(_statement(view, present))
+        answer = writer.write(present.answer(view)) if key else ""
         text = env.get_template("question.tex.j2").render(
             q=view, key=key, statement=Latex(statement), answer=Latex(answer),
             checks=result.checks)
@@ -209,19 +186,12 @@ def render_html(spec, results, key: bool = True) -> str:
     env = html_env()
     sections = []
     for view, result in zip(question_views(spec, results), results):
-        present = presentation(view.kind)
-        if present:
-            writer = HtmlWriter()
-            statement = writer.write(_statement(view, present))
-            answer = writer.write(present.answer(view)) if key else ""
-        else:
-            module = env.get_template(f"{view.kind}.html.j2").make_module({"key": key})
-            statement = rich_html(view.statement) if view.statement else module.statement(view)
-            answer = module.answer(view) if key else ""
+        present, writer = presentation(view.kind), HtmlWriter()
+        statement = writer.write(_statement(view, present))
+        answer = writer.write(present.answer(view)) if key else ""
         sections.append(env.get_template("question.html.j2").render(
             q=view, key=key, statement=Markup(statement), answer=Markup(answer),
             checks=result.checks))
-    page = env.get_template("document.html.j2").render(
+    return env.get_template("document.html.j2").render(
         spec=spec, key=key, body=Markup("".join(sections)), results=results,
         version=__version__)
-    return html_math_pass(page)

@@ -82,7 +82,7 @@ def test_a_bad_input_case_exists(name):
 def test_the_kind_has_its_own_test_module(name):
     path = ROOT / "tests" / f"test_{name}.py"
     assert path.exists(), f"tests/test_{name}.py is missing"
-    assert re.search(rf"\bkinds\.{name}\b|\bkind: {name}\b|\"kind\": \"{name}\"",
+    assert re.search(rf"\bkinds\.{name}\b|\bkinds import (.*, )?{name}\b|\bkind: {name}\b",
                      path.read_text(encoding="utf-8")), f"{path.name} does not solve a {name}"
 
 
@@ -91,7 +91,7 @@ def test_figures_draw_and_the_registry_says_who_plots(name, solved):
     examples = solved[name]
     assert examples, f"no example of {name}"
     drawn = 0
-    for view, result in examples:
+    for _, result in examples:
         assert isinstance(result.solution, Solution)
         for figure in result.solution.figures:
             fig = MplFigure(figsize=(figure.width, figure.height))

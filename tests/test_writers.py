@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from generator import doc
-from generator.doc import Math, Text, align, cell, columns, equation, heading, items, para, row
+from generator.doc import Math, align, cell, columns, equation, heading, items, para, row
 from generator.errors import BuildError
 from generator.writers import HtmlWriter, LatexWriter
 from generator.writers.base import Writer

@@ -35,6 +35,10 @@ def _padding(q, m) -> list:
             if w.even_kernel else ""]
 
 
+def _products(q, window) -> str:
+    return " + ".join(f"{q.np(a)} \\cdot {q.np(b)}" for a, b in window.pairs)
+
+
 def answer(q) -> list:
     w = q.work
     out = [para("Input ", Math(f"x = {q.vec(q.params['input'])}"), " (", Math(f"n = {w.n}"),
@@ -50,11 +54,10 @@ def answer(q) -> list:
     for m in w.modes:
         out.append(heading(m.name.capitalize()))
         if m.windows:
-            out.append(para(_padding(q, m), ": ", Math(rf"x^{{\mathrm{{pad}}}} = {q.vec(m.padded)}"),
-                            "."))
-            out.append(align(
-                (f"y_{{{j}}}", "= " + " + ".join(f"{q.np(a)} \\cdot {q.np(b)}" for a, b in win.pairs)
-                 + f" = {q.n(win.value)}") for j, win in enumerate(m.windows)))
+            padded = Math(rf"x^{{\mathrm{{pad}}}} = {q.vec(m.padded)}")
+            out.append(para(_padding(q, m), ": ", padded, "."))
+            out.append(align((f"y_{{{j}}}", f"= {_products(q, win)} = {q.n(win.value)}")
+                             for j, win in enumerate(m.windows)))
         else:
             out.append(para(_padding(q, m), ", but the kernel (", Math(f"k = {w.k}"),
                             ") is longer than the input (", Math(f"n = {w.n}"),

@@ -9,9 +9,8 @@ class Writer:
     """Walks a document tree; subclasses define inline_<node>() and block_<node>() for every
     node type of generator/doc.py (tests/test_writers.py checks both writers define them all)."""
 
-    INLINE = (doc.Text, doc.Math, doc.Strong, doc.Emph, doc.Code, doc.Rich)
-    BLOCK = (doc.Para, doc.Heading, doc.Equations, doc.Table, doc.Items, doc.Figure,
-             doc.RichBlock)
+    INLINE = doc.INLINE
+    BLOCK = doc.BLOCK
 
     def inline(self, nodes) -> str:
         out = []
