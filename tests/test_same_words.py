@@ -18,8 +18,9 @@ SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 
 
 def words(text: str) -> list[str]:
-    """Words of three letters or more (numbers and symbols differ in form, not in words)."""
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # a word hyphenated at a line end
+    """Words of three letters or more (numbers and symbols differ in form, not in words); a
+    compound is one word ("non-overlapping": pdftotext drops the hyphen at a line end)."""
+    text = re.sub(r"([A-Za-z]{2})-\n?([A-Za-z])", r"\1\2", text)
     return re.findall(r"[A-Za-z]{3,}", text.replace("\u2019", "'"))
 
 
