@@ -4,13 +4,13 @@ by the two writers of the document tree; the views the presentations read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from importlib import import_module
 
 import jinja2
 from markupsafe import Markup
 
-from . import TEMPLATES, __version__
+from . import TEMPLATES, __version__, i18n
 from .doc import RichBlock
 from .escape import html_escape, latex_escape
 from .kinds import KINDS
@@ -68,7 +68,9 @@ def latex_env() -> jinja2.Environment:
         comment_start_string=r"\#{", comment_end_string="}",
         trim_blocks=True, lstrip_blocks=True, autoescape=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_latex_finalize,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
     env.filters["rich"] = rich_latex
     return env
 
@@ -80,7 +82,9 @@ def html_env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=_html_finalize,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
     env.filters["rich"] = rich_html
     return env
 
@@ -159,6 +163,16 @@ def _statement(view: QuestionView, present) -> list:
     return [RichBlock(view.statement)] if view.statement else present.statement(view)
 
 
+def _in_its_language(render):
+    """Render a spec with its language's catalogue active (shells and presentations)."""
+    @wraps(render)
+    def rendered(spec, *args, **kwargs):
+        with i18n.active(spec.language):
+            return render(spec, *args, **kwargs)
+    return rendered
+
+
+@_in_its_language
 def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
     """The key (key=True) or handout as LaTeX, and each question's (id, first, last) line."""
     env = latex_env()
@@ -181,6 +195,7 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
     return tex, spans
 
 
+@_in_its_language
 def render_html(spec, results, key: bool = True) -> str:
     """The key (key=True) or the handout as one static HTML page with MathML."""
     env = html_env()

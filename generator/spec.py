@@ -12,10 +12,12 @@ from typing import Any
 
 from . import constraints, placeholders, randomize
 from .errors import Location, Problem, SpecError
+from .i18n import LANGUAGES
 from .kinds import KINDS
 from .safeio import Refused, read_regular
 from .schema import (
     INVALID,
+    Choice,
     Ctx,
     Field,
     Identifier,
@@ -42,6 +44,8 @@ TOP_FIELDS = {
     "author": Field(Str(max_len=300, multiline=False)),
     "decimals": Field(Int(0, 15), default=4),
     "seed": Field(Int(0, 2**63 - 1), default=0),
+    "language": Field(Choice(LANGUAGES), default="en",
+                      doc="the language of the fixed words: en (English) or fr (French)"),
     "questions": Field(ListOf(Record({}), max_len=200), required=True),  # checked one by one
 }
 
@@ -120,6 +124,7 @@ class Spec:
     overrides: tuple = ()
     student_name: str | None = None  # printed on a roster variant's handout
     warnings: list[Problem] = field(default_factory=list)
+    language: str = "en"  # i18n.LANGUAGES
 
     @property
     def points_label(self) -> str:
@@ -232,7 +237,8 @@ def _validate(data: dict, marks: Marks, ctx: Ctx, variant, student) -> Spec | No
                   "split the assignment into several specs", at_key=True)
         return None
     return Spec(marks.source, top["title"], top["subtitle"], top["course"], top["due"],
-                top["author"], top["decimals"], top["seed"], result, marks, variant, student)
+                top["author"], top["decimals"], top["seed"], result, marks, variant, student,
+                language=top["language"])
 
 
 @dataclass
