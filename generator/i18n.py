@@ -23,8 +23,8 @@ from pathlib import Path
 LOCALE = Path(__file__).with_name("locale")
 DOMAIN = "answerkey"
 LANGUAGES = ("en", "fr")  # English, French (the reference course is taught in Montréal)
-_ACTIVE: ContextVar[_gettext.NullTranslations] = ContextVar(
-    "answerkey_language", default=_gettext.NullTranslations())
+_ACTIVE: ContextVar[_gettext.NullTranslations | None] = ContextVar(
+    "answerkey_language", default=None)  # None: English
 
 
 @cache
@@ -57,9 +57,13 @@ def active(language: str) -> Iterator[None]:
 
 def _(message: str) -> str:
     """`message` in the active language."""
-    return _ACTIVE.get().gettext(message)
+    active_catalogue = _ACTIVE.get()
+    return message if active_catalogue is None else active_catalogue.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message for n, in the active language."""
-    return _ACTIVE.get().ngettext(singular, plural, n)
+    active_catalogue = _ACTIVE.get()
+    if active_catalogue is None:
+        return singular if n == 1 else plural
+    return active_catalogue.ngettext(singular, plural, n)
