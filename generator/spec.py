@@ -37,29 +37,40 @@ from .schema import (
 from .yamlsource import MAX_BYTES, Marks, load_yaml
 
 TOP_FIELDS = {
-    "title": Field(Str(max_len=300, multiline=False), required=True),
-    "subtitle": Field(Str(max_len=300, multiline=False)),
-    "course": Field(Str(max_len=200, multiline=False)),
-    "due": Field(Str(max_len=100, multiline=False)),
-    "author": Field(Str(max_len=300, multiline=False)),
-    "decimals": Field(Int(0, 15), default=4),
-    "seed": Field(Int(0, 2**63 - 1), default=0),
+    "title": Field(Str(max_len=300, multiline=False), required=True,
+                   doc="the assignment's title, on every page"),
+    "subtitle": Field(Str(max_len=300, multiline=False), doc="a line under the title"),
+    "course": Field(Str(max_len=200, multiline=False), doc="the course, e.g. IFT6135-H2020"),
+    "due": Field(Str(max_len=100, multiline=False),
+                 doc="the due date, printed as written (23:59 is text)"),
+    "author": Field(Str(max_len=300, multiline=False), doc="who wrote the assignment"),
+    "decimals": Field(Int(0, 15), default=4,
+                      doc="the decimals of every computed number shown (answers.json keeps "
+                          "full precision)"),
+    "seed": Field(Int(0, 2**63 - 1), default=0,
+                  doc="the seed of the random parameters (each variant draws from it)"),
     "language": Field(Choice(LANGUAGES), default="en",
                       doc="the language of the fixed words: en (English) or fr (French)"),
-    "questions": Field(ListOf(Record({}), max_len=200), required=True),  # checked one by one
+    "questions": Field(ListOf(Record({}), max_len=200), required=True,  # checked one by one
+                       doc="the questions, each with an id, a kind and the kind's keys"),
 }
 
 POINTS = Number(min=0, max=1000)
 QUESTION_FIELDS = {
     "id": Field(Identifier(pattern=r"[A-Za-z][A-Za-z0-9_-]*",
-                           rule="a letter, then letters, digits, '_' or '-'"), required=True),
-    "kind": Field(Str(), required=True),
-    "title": Field(Str(max_len=300, multiline=False)),
-    "points": Field(OneOf(POINTS, ListOf(POINTS, max_len=26))),
-    "statement": Field(RichText()),
-    "decimals": Field(Int(0, 15)),
+                           rule="a letter, then letters, digits, '_' or '-'"), required=True,
+                 doc="the question's name, unique in the spec (--set q1.x=... uses it)"),
+    "kind": Field(Str(), required=True, doc="what the question computes (`answerkey kinds`)"),
+    "title": Field(Str(max_len=300, multiline=False), doc="a heading after the number"),
+    "points": Field(OneOf(POINTS, ListOf(POINTS, max_len=26)),
+                    doc="the points: one number, or one per part (or per group of parts)"),
+    "statement": Field(RichText(), doc="replaces the generated statement; {name} shows a value"),
+    "decimals": Field(Int(0, 15), doc="the decimals shown in this question (default: the "
+                                      "spec's)"),
     "answer_space": Field(TexLength(), doc="blank space under each part in the handout"),
-    "constraints": Field(ListOf(Str(max_len=500, multiline=False), max_len=20), default=[]),
+    "constraints": Field(ListOf(Str(max_len=500, multiline=False), max_len=20), default=[],
+                         doc="conditions the random values must meet, e.g. 'len(kernel) <= "
+                             "len(input)'"),
 }
 MAX_DRAWS = 100  # attempts to draw random values that satisfy a question's constraints
 # Lines of tables and equations in one key (each kind estimates its own): about 10 s of
