@@ -87,6 +87,24 @@ def unknown_key(key, valid) -> str:
     return f"unknown key {show(key)}{hint}; valid keys here: {', '.join(map(str, valid))}"
 
 
+def number_text(x: float) -> str:
+    """A bound as the reference and the schema write it: 1000000, not 1e+06."""
+    if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return f"{x:g}"
+
+
+def _json_number(x: float):
+    return int(x) if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e16 else x
+
+
+def _count(min_len: int, max_len: int, limit: int) -> str:
+    """'2 to 1000 ', 'up to 8 ', or '' for the default bounds (1 to `limit`)."""
+    if min_len > 1:
+        return f"{min_len} to {max_len} "
+    return "" if max_len == limit else f"up to {max_len} "
+
+
 class Validator:
     """Checks one value; returns it (possibly normalised) or INVALID after recording a problem."""
 
@@ -100,6 +118,17 @@ class Validator:
 
     def wrong_type(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
         return ctx.error(loc, f"expected {self.expects}, got {show(value)}")
+
+    def describe(self, plural: bool = False) -> str:
+        """The accepted values in words, for the reference ('list of numbers (up to 8
+        entries)'); `plural` for the entries of a list."""
+        return f"entries, each {self.expects}" if plural else self.expects.removeprefix(
+            "an ").removeprefix("a ")
+
+    def json_schema(self, sub) -> dict:
+        """The JSON Schema of the values this accepts; `sub(validator)` is the schema of a
+        value nested in it (which may add the random-parameter forms)."""
+        raise NotImplementedError(f"{type(self).__name__} has no JSON Schema")
 
 
 @dataclass
@@ -136,6 +165,27 @@ class Number(Validator):
             return ctx.error(loc, f"must be at most {self.max:g}, got {show(value)}")
         return Given(value) if isinstance(value, float) else value  # printed as given
 
+    def _range(self) -> tuple[float, float]:
+        low = -self.max_abs if self.min is None else max(self.min, -self.max_abs)
+        return low, self.max_abs if self.max is None else min(self.max, self.max_abs)
+
+    def describe(self, plural=False):
+        noun = ("whole number" if self.integer else "number") + ("s" if plural else "")
+        low, high = self._range()
+        if self.gt is not None:
+            return f"{noun} greater than {number_text(self.gt)}, at most {number_text(high)}"
+        if low == -high:
+            return noun if high == 1e12 else f"{noun} within ±{number_text(high)}"
+        return f"{noun} from {number_text(low)} to {number_text(high)}"
+
+    def json_schema(self, sub):
+        low, high = self._range()
+        out = {"type": "integer" if self.integer else "number",
+               "minimum": _json_number(low), "maximum": _json_number(high)}
+        if self.gt is not None:
+            out["exclusiveMinimum"] = _json_number(self.gt)
+        return out
+
 
 def Int(min: float | None = None, max: float | None = None) -> Number:  # noqa: N802
     """A whole number within inclusive bounds."""
@@ -149,6 +199,12 @@ class Bool(Validator):
 
     def check(self, value, loc, ctx):
         return value if isinstance(value, bool) else self.wrong_type(value, loc, ctx)
+
+    def describe(self, plural=False):
+        return "booleans (true or false)" if plural else self.expects
+
+    def json_schema(self, sub):
+        return {"type": "boolean"}
 
 
 @dataclass
@@ -176,6 +232,17 @@ class Str(Validator):
             return ctx.error(loc, "must be a single line")
         return value
 
+    def describe(self, plural=False):
+        noun = ("texts" if plural else "text") if self.multiline else \
+            ("lines of text" if plural else "one line of text")
+        return noun if self.max_len == 20_000 else f"{noun} (at most {self.max_len} characters)"
+
+    def json_schema(self, sub):
+        # A number or boolean is its typed text (`due: 0755` is the text 0755).
+        return {"type": ["boolean", "number", "string"], "minLength": 1,
+                "maxLength": self.max_len,
+                "pattern": r"\S" if self.multiline else r"^\s*\S(?:[^\n]*\S)?\s*$"}
+
 
 @dataclass
 class Identifier(Validator):
@@ -194,6 +261,12 @@ class Identifier(Validator):
                                   f"{self.max_len} characters)")
         return value
 
+    def describe(self, plural=False):
+        return f"{'names' if plural else 'name'} ({self.rule}; at most {self.max_len} characters)"
+
+    def json_schema(self, sub):
+        return {"type": "string", "maxLength": self.max_len, "pattern": f"^(?:{self.pattern})$"}
+
 
 @dataclass
 class Choice(Validator):
@@ -208,6 +281,13 @@ class Choice(Validator):
             hint = did_you_mean(value, map(str, self.options)) if isinstance(value, str) else ""
             return ctx.error(loc, f"expected {self.expects}, got {show(value)}{hint}")
         return value
+
+    def describe(self, plural=False):
+        options = ", ".join(str(o) for o in self.options)
+        return f"entries from {options}" if plural else f"one of {options}"
+
+    def json_schema(self, sub):
+        return {"enum": list(self.options)}
 
 
 @dataclass
@@ -230,6 +310,13 @@ class TexLength(Validator):
             return ctx.error(loc, f"{show(value)} is longer than a page (at most "
                                   f"{self.max_cm:g}cm)")
         return f"{number:g}{unit}"  # one spelling: 4.0cm and 4cm are the same length
+
+    def describe(self, plural=False):
+        noun = "lengths" if plural else "length"
+        return f"{noun} such as 4cm (cm, mm, in, pt or em; at most {self.max_cm:g}cm)"
+
+    def json_schema(self, sub):
+        return {"type": "string", "pattern": r"^\s*\d{1,3}(?:\.\d{1,3})?(?:cm|mm|in|pt|em)\s*$"}
 
 
 @dataclass
@@ -265,6 +352,20 @@ class ListOf(Validator):
         if self.unique and len(set(map(repr, items))) != len(items):
             return ctx.error(loc, "must not repeat an entry")
         return items
+
+    def describe(self, plural=False):
+        distinct = "distinct " if self.unique else ""
+        return (f"list{'s' if plural else ''} of {_count(self.min_len, self.max_len, 10_000)}"
+                f"{distinct}{self.item.describe(plural=True)}")
+
+    def json_schema(self, sub):
+        out = {"type": "array", "items": sub(self.item), "minItems": self.min_len,
+               "maxItems": self.max_len}
+        if self.unique:
+            out["uniqueItems"] = True
+        if isinstance(self.item, Choice) and self.min_len <= 1:  # `modes: full` is [full]
+            return {"anyOf": [out, self.item.json_schema(sub)]}
+        return out
 
 
 @dataclass
@@ -328,6 +429,15 @@ class Array(Validator):
                for i, v in enumerate(value)]
         return INVALID if INVALID in out else out
 
+    def describe(self, plural=False):
+        return f"{super().describe(plural)} (each dimension up to {self.max_len} entries)"
+
+    def json_schema(self, sub):
+        def rank(r: int) -> Validator:  # the nested lists as lists of lists, level by level
+            return self.item if r == 0 else ListOf(rank(r - 1), max_len=self.max_len)
+        forms = [rank(r).json_schema(sub) for r in sorted(self.ranks)]
+        return forms[0] if len(forms) == 1 else {"anyOf": forms}
+
 
 @dataclass
 class Tuple(Validator):
@@ -344,6 +454,18 @@ class Tuple(Validator):
             return self.wrong_type(value, loc, ctx)
         out = [v(x, loc.index(i), ctx) for i, ((_, v), x) in enumerate(zip(self.items, value))]
         return INVALID if INVALID in out else out
+
+    def describe(self, plural=False):
+        names = ", ".join(n for n, _ in self.items)
+        kinds = {v.describe(plural=True) for _, v in self.items}
+        noun = "lists" if plural else "list"
+        if len(kinds) == 1:
+            return f"{noun} [{names}] of {kinds.pop()}"
+        return f"{noun} [{', '.join(f'{n}: {v.describe()}' for n, v in self.items)}]"
+
+    def json_schema(self, sub):
+        return {"type": "array", "prefixItems": [{**sub(v), "title": n} for n, v in self.items],
+                "minItems": len(self.items), "maxItems": len(self.items)}
 
 
 @dataclass
@@ -366,6 +488,16 @@ class NumberOrPair(Validator):
             return self.wrong_type(value, loc, ctx)
         return self.number(value, loc, ctx)
 
+    def describe(self, plural=False):
+        return f"{self.number.describe(plural)} or {'lists' if plural else 'a list'} " \
+               "[height, width] of them"
+
+    def json_schema(self, sub):
+        pair_ = {"type": "array", "prefixItems": [{**sub(self.number), "title": n}
+                                                  for n in ("height", "width")],
+                 "minItems": 2, "maxItems": 2}
+        return {"anyOf": [self.number.json_schema(sub), pair_]}
+
 
 @dataclass
 class OneOf(Validator):
@@ -380,6 +512,12 @@ class OneOf(Validator):
 
     def check(self, value, loc, ctx):
         return (self.sequence if isinstance(value, list) else self.scalar)(value, loc, ctx)
+
+    def describe(self, plural=False):
+        return f"{self.scalar.describe(plural)} or {self.sequence.describe(plural)}"
+
+    def json_schema(self, sub):
+        return {"anyOf": [self.scalar.json_schema(sub), self.sequence.json_schema(sub)]}
 
 
 @dataclass
@@ -415,6 +553,21 @@ class Record(Validator):
             else:
                 out[name] = _given(spec.default)
         return INVALID if any(v is INVALID for v in out.values()) else out
+
+    def describe(self, plural=False):
+        noun = "mappings" if plural else "mapping"
+        return f"{noun} of {', '.join(self.fields)}" if self.fields else noun
+
+    def json_schema(self, sub):
+        properties = {}
+        for name, spec in self.fields.items():
+            extra = {"description": spec.doc} if spec.doc else {}
+            if spec.default is not None:
+                extra["default"] = spec.default
+            properties[name] = {**sub(spec.validator), **extra}
+        out = {"type": "object", "properties": properties, "additionalProperties": False}
+        required = [name for name, spec in self.fields.items() if spec.required]
+        return {**out, "required": required} if required else out
 
 
 def _given(default):
@@ -452,6 +605,16 @@ class MapOf(Validator):
                 out[k] = self.value(v, loc.key(k), ctx)
         return INVALID if len(out) != len(value) or INVALID in out.values() else out
 
+    def describe(self, plural=False):
+        return (f"{'mappings' if plural else 'mapping'} of "
+                f"{_count(self.min_len, self.max_len, 1_000)}{self.key.describe(plural=True)} "
+                f"to {self.value.describe(plural=True)}")
+
+    def json_schema(self, sub):
+        return {"type": "object", "propertyNames": self.key.json_schema(sub),
+                "additionalProperties": sub(self.value), "minProperties": self.min_len,
+                "maxProperties": self.max_len}
+
 
 def pair(value) -> tuple:
     """A NumberOrPair value as (height, width)."""
@@ -473,3 +636,8 @@ class RichText(Str):
         for problem in problems:  # every one, each on its own line
             ctx.error(loc, problem)
         return INVALID if problems else value
+
+    def describe(self, plural=False):
+        text = f"Markdown {'texts' if plural else 'text'} with $math$"
+        return text + (", {name} naming one of the question's values" if self.placeholders
+                       else "")

@@ -46,11 +46,17 @@ class Seeds(Validator):
 
 
 FIELDS = {
-    "function": Field(Function(max_len=5000, multiline=False), required=True),
-    "at": Field(MapOf(VALUE, key=VARIABLE, max_len=26), required=True),
-    "output": Field(VARIABLE),  # default: the first of OUTPUT_NAMES that is not an input
-    "forward": Field(Seeds()),  # default: 1 on the first variable
-    "reverse": Field(Bool(), default=False),  # the adjoint table only when asked for
+    "function": Field(Function(max_len=5000, multiline=False), required=True,
+                      doc="the expression: + − * / ^, numbers, the variables of `at` and sin cos "
+                          "tan exp log sqrt tanh sigmoid abs"),
+    "at": Field(MapOf(VALUE, key=VARIABLE, max_len=26), required=True,
+                doc="the point: a value for every variable of the function, in trace order"),
+    "output": Field(VARIABLE, doc="the output's name (default: the first of f, g, h, F, G, H "
+                                  "that is not an input)"),
+    "forward": Field(Seeds(), doc=f"the tangent seed {{variable: tangent}}, a list of up to "
+                                  f"{MAX_SEEDS} seeds, or false for no forward table (default: "
+                                  "1 on the first variable)"),
+    "reverse": Field(Bool(), default=False, doc="true: the reverse (adjoint) table too"),
 }
 
 

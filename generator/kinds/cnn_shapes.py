@@ -42,20 +42,29 @@ SHAPE = Tuple((("channels", SIZE), ("height", SIZE), ("width", SIZE)))
 
 def _geometry(stride_default):
     return {
-        "kernel": Field(NumberOrPair(Int(1, 100_000)), required=True),
-        "stride": Field(NumberOrPair(Int(1, 100_000)), default=stride_default),
-        "padding": Field(NumberOrPair(Int(0, 100_000)), default=0),
-        "dilation": Field(NumberOrPair(Int(1, 100_000)), default=1),
+        "kernel": Field(NumberOrPair(Int(1, 100_000)), required=True,
+                        doc="the window size, one number or [height, width]"),
+        "stride": Field(NumberOrPair(Int(1, 100_000)), default=stride_default,
+                        doc="the step between windows (default: 1 for conv, the kernel for "
+                            "pooling)"),
+        "padding": Field(NumberOrPair(Int(0, 100_000)), default=0,
+                         doc="the padding added on each side (zeros for conv)"),
+        "dilation": Field(NumberOrPair(Int(1, 100_000)), default=1,
+                          doc="the spacing of window entries (1: adjacent; avgpool has none)"),
     }
 
 
+_TYPE_DOC = "the layer: conv, maxpool or avgpool"
+_CEIL_DOC = "true: round the output size up, as PyTorch's ceil_mode (a last partial window)"
 LAYER_FIELDS = {
-    "conv": {"type": Field(Choice(("conv",))), "filters": Field(Int(1, 100_000), required=True),
+    "conv": {"type": Field(Choice(("conv",)), doc=_TYPE_DOC),
+             "filters": Field(Int(1, 100_000), required=True,
+                              doc="the output channels (one filter each)"),
              **_geometry(1)},
-    "maxpool": {"type": Field(Choice(("maxpool",))), **_geometry(None),
-                "ceil_mode": Field(Bool(), default=False)},
-    "avgpool": {"type": Field(Choice(("avgpool",))), **_geometry(None),
-                "ceil_mode": Field(Bool(), default=False)},
+    "maxpool": {"type": Field(Choice(("maxpool",)), doc=_TYPE_DOC), **_geometry(None),
+                "ceil_mode": Field(Bool(), default=False, doc=_CEIL_DOC)},
+    "avgpool": {"type": Field(Choice(("avgpool",)), doc=_TYPE_DOC), **_geometry(None),
+                "ceil_mode": Field(Bool(), default=False, doc=_CEIL_DOC)},
 }
 
 
@@ -93,9 +102,10 @@ class About(Validator):
 ASK = ("output", "params")  # asked in this order
 ABOUT = ("last", "all")
 FIELDS = {
-    "input": Field(SHAPE, required=True),
-    "layers": Field(ListOf(Layer(), max_len=100), required=True),
-    "bias": Field(Bool(), default=True),
+    "input": Field(SHAPE, required=True, doc="the input shape [channels, height, width]"),
+    "layers": Field(ListOf(Layer(), max_len=100), required=True,
+                    doc="the layers in order, each a mapping with its type (keys below)"),
+    "bias": Field(Bool(), default=True, doc="whether conv layers have biases (one per filter)"),
     "ask": Field(ListOf(Choice(ASK), unique=True), default=list(ASK),
                  doc="the parts asked, (a), (b) in this order: output (the dimensionality of "
                      "the output), params (the parameter count)"),

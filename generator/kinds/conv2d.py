@@ -47,9 +47,13 @@ FIELDS = {
     "kernels": Field(Filters(FILTER, max_len=MAX_FILTERS), required=True,
                      doc="a list of filters, each C×k_h×k_w (k_h×k_w for one channel)"),
     "bias": Field(Vector(max_len=MAX_FILTERS), doc="one number per filter (default: none)"),
-    "stride": Field(NumberOrPair(Int(1, 100)), default=1),
-    "padding": Field(NumberOrPair(Int(0, 100)), default=0),
-    "dilation": Field(NumberOrPair(Int(1, 100)), default=1),
+    "stride": Field(NumberOrPair(Int(1, 100)), default=1,
+                    doc="the step between windows, one number or [height, width]"),
+    "padding": Field(NumberOrPair(Int(0, 100)), default=0,
+                     doc="zeros added on each side, one number or [height, width]"),
+    "dilation": Field(NumberOrPair(Int(1, 100)), default=1,
+                      doc="the spacing of kernel entries (1: adjacent), one number or "
+                          "[height, width]"),
     "flip": Field(Bool(), default=False,
                   doc="true: convolution, each kernel flipped in both axes; false: "
                       "cross-correlation, as deep-learning frameworks compute it"),

@@ -22,24 +22,34 @@ SUMMARY = "every square conv/pool configuration (k, s, p, d) mapping an input sh
 
 SIZE = Int(1, 100_000)
 SHAPE = Tuple((("channels", SIZE), ("height", SIZE), ("width", SIZE)))
-GIVEN = Record({name: Field(Int(lo, 100_000)) for name, lo in
-                (("k", 1), ("s", 1), ("p", 0), ("d", 1))})
+GIVEN = Record({name: Field(Int(lo, 100_000), doc=f"the {what}, fixed") for name, lo, what in
+                (("k", 1, "kernel size"), ("s", 1, "stride"), ("p", 0, "padding"),
+                 ("d", 1, "dilation"))})
 BOUNDS = Record({
-    "max_padding": Field(Int(0, 100_000)),  # default: half the effective kernel
-    "max_stride": Field(Int(1, 100_000)),  # default: the effective kernel
-    "max_kernel": Field(Int(1, 100_000)),  # effective kernel; default: the input size
+    "max_padding": Field(Int(0, 100_000), doc="the largest padding tried (default: half the "
+                                              "effective kernel)"),
+    "max_stride": Field(Int(1, 100_000), doc="the largest stride tried (default: the "
+                                             "effective kernel)"),
+    "max_kernel": Field(Int(1, 100_000), doc="the largest effective kernel d(k − 1) + 1 tried "
+                                             "(default: the input size)"),
 })
 PART = Record({
-    "label": Field(Str(max_len=80, multiline=False)),
-    "layer": Field(Choice(("conv", "pool")), default="conv"),
-    "input": Field(SHAPE, required=True),
-    "output": Field(SHAPE),
-    "given": Field(GIVEN, default={}),
-    "non_overlapping": Field(Bool(), default=False),
-    "filters": Field(Int(1, 100_000)),  # a conv part without `output`: its number of filters
-    "bounds": Field(BOUNDS, default={}),
+    "label": Field(Str(max_len=80, multiline=False), doc="the part's label, e.g. 1(a) "
+                                                         "(default: (a), (b), ...)"),
+    "layer": Field(Choice(("conv", "pool")), default="conv",
+                   doc="conv, or pool (PyTorch's pooling rules; channels kept)"),
+    "input": Field(SHAPE, required=True, doc="the input shape [channels, height, width]"),
+    "output": Field(SHAPE, doc="the output shape to reach; without it, the output is "
+                               "computed from given"),
+    "given": Field(GIVEN, default={}, doc="the fixed values among k, s, p, d"),
+    "non_overlapping": Field(Bool(), default=False,
+                             doc="true: windows that do not overlap, s ≥ d(k − 1) + 1"),
+    "filters": Field(Int(1, 100_000), doc="the number of filters of a conv part without "
+                                          "output"),
+    "bounds": Field(BOUNDS, default={}, doc="the search bounds, overriding the defaults"),
 })
-FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True)}
+FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True,
+                         doc="the parts, each an input shape and what is fixed (keys below)")}
 
 MAX_KERNELS = 100_000  # (k, d) pairs one part may search: about 0.5 s
 MAX_SOLUTIONS = 50_000  # configurations of one part, each listed and substituted back

@@ -16,10 +16,13 @@ SUMMARY = ("1-D convolution (full, valid, same) or cross-correlation, each outpu
            "of products")
 MODES = ("full", "valid", "same")
 FIELDS = {
-    "input": Field(Vector(max_len=2_000), required=True),
-    "kernel": Field(Vector(max_len=2_000), required=True),
-    "modes": Field(ListOf(Choice(MODES), max_len=3, unique=True), default=list(MODES)),
-    "flip": Field(Bool(), default=True),
+    "input": Field(Vector(max_len=2_000), required=True, doc="the input sequence"),
+    "kernel": Field(Vector(max_len=2_000), required=True,
+                    doc="the kernel, as written (flipped for a true convolution)"),
+    "modes": Field(ListOf(Choice(MODES), max_len=3, unique=True), default=list(MODES),
+                   doc="the output sizes asked: full (n + k − 1), valid (n − k + 1), same (n)"),
+    "flip": Field(Bool(), default=True,
+                  doc="true: convolution (the kernel flipped); false: cross-correlation"),
 }
 
 

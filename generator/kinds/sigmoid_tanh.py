@@ -20,17 +20,20 @@ SIZE = Int(1, MAX_SIZE)
 WEIGHT = Number(max_abs=1e6)
 ROW = Vector(item=WEIGHT, max_len=MAX_SIZE)
 FIELDS = {
-    "sizes": Field(Record({"D": Field(SIZE, required=True), "M": Field(SIZE, required=True),
-                           "K": Field(SIZE, required=True)}),
+    "sizes": Field(Record({"D": Field(SIZE, required=True, doc="the inputs"),
+                           "M": Field(SIZE, required=True, doc="the hidden units"),
+                           "K": Field(SIZE, required=True, doc="the outputs")}),
                    doc="inputs D, hidden units M, outputs K (inferred from weights if given)"),
     "seed": Field(Int(0, 2**63 - 1), default=0,
                   doc="numpy default_rng seed for Θ (when weights are absent) and the inputs"),
     "checks": Field(Int(1, 100_000), default=1000,
                     doc="random inputs the networks are compared on"),
-    "weights": Field(Record({"w1": Field(ListOf(ROW, max_len=MAX_SIZE), required=True),
-                             "b1": Field(ROW, required=True),
-                             "w2": Field(ListOf(ROW, max_len=MAX_SIZE), required=True),
-                             "b2": Field(ROW, required=True)}),
+    "weights": Field(Record({"w1": Field(ListOf(ROW, max_len=MAX_SIZE), required=True,
+                                         doc="the first layer's weights, M rows of D"),
+                             "b1": Field(ROW, required=True, doc="the hidden biases (M)"),
+                             "w2": Field(ListOf(ROW, max_len=MAX_SIZE), required=True,
+                                         doc="the second layer's weights, K rows of M"),
+                             "b2": Field(ROW, required=True, doc="the output biases (K)")}),
                      doc="Θ given explicitly: w1 (M×D), b1 (M), w2 (K×M), b2 (K)"),
 }
 

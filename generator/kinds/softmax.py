@@ -30,11 +30,13 @@ FIELDS = {
                    doc="the parts asked, (a), (b), ... in this order: translation (S(x + c)), "
                        "scaling (S(cx) and its limits), two_class (the sigmoid form), reduced "
                        "(the K − 1 parameter form)"),
-    "shift": Field(Number(max_abs=1e6), default=10, doc="the constant added in part 1"),
+    "shift": Field(Number(max_abs=1e6), default=10,
+                   doc="the constant c added to every entry in the translation part"),
     "scales": Field(Vector(item=Number(min=0, max=1e6), max_len=12, unique=True),
                     default=[0, 0.5, 1, 10, 100], doc="the factors c of S(cx) (c ≥ 0)"),
     "pair": Field(Tuple((("x1", ENTRY), ("x2", ENTRY))),
-                  doc="the 2-vector of part 3 (default: the first two entries of x)"),
+                  doc="the 2-vector of the two_class part (default: the first two entries of "
+                      "x)"),
 }
 TINY = 1e-12  # differences below this are rounding, not a change of S
 

@@ -9,8 +9,10 @@ NAME = "text"
 SUMMARY = ("a hand-written statement and solution (Markdown: paragraphs, emphasis, lists, code; "
            "$inline$ and $$display$$ math)")
 FIELDS = {  # no values to name, so braces are text (docs/text-and-math.md)
-    "statement": Field(RichText(placeholders=False), required=True),
-    "solution": Field(RichText(placeholders=False), required=True),
+    "statement": Field(RichText(placeholders=False), required=True,
+                       doc="the question as the handout prints it (Markdown with $math$)"),
+    "solution": Field(RichText(placeholders=False), required=True,
+                      doc="the worked answer, printed in the key only (Markdown with $math$)"),
 }
 
 
