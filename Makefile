@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ORACLE := $(VENV)/.oracle
 
-.PHONY: setup setup-test key test snapshots bench fuzz clean
+.PHONY: setup setup-test key test snapshots bench fuzz docs clean
 
 # Python packages into .venv (re-done only when pyproject.toml changes) and TeX when missing;
 # the test set-up adds Debian's chromium for the browser test.
@@ -44,6 +44,9 @@ bench: setup  ## speed ratios, each measured in one run
 
 fuzz: setup-test  ## longer property-based fuzzing than the suite runs
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k fuzz
+
+docs: setup  ## the manual into site/ (docs/, generated kind pages; warnings are errors)
+	$(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf output .pytest_cache .hypothesis
