@@ -75,8 +75,28 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--roster", metavar="CSV", help="one variant per student id (column `id`)")
     with_outputs(v)
     with_set(v)
-    sub.add_parser("kinds", help="list the question kinds")
+    k = sub.add_parser("kinds", help="list the question kinds; with KIND, its keys")
+    k.add_argument("kind", nargs="?", metavar="KIND",
+                   help="show this kind's keys: types, defaults and docs")
+    n = sub.add_parser("new", help="write a commented starter spec that checks and builds")
+    n.add_argument("file", metavar="FILE", help="the spec to write (refused if it exists)")
+    n.add_argument("--kinds", metavar="KINDS",
+                   help="comma-separated kinds, one question each (default: every kind)")
+    n.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    sub.add_parser("schema", help="print the JSON Schema of the spec format (for editors, CI)")
     return parser
+
+
+def _known_kinds(names: list[str], prefix: str = "") -> None:
+    """A usage error naming the first unknown kind, with a close match and every kind."""
+    from .kinds import KINDS
+    from .schema import did_you_mean, show
+
+    for name in names:
+        if name not in KINDS:
+            raise SpecError([Problem.usage(
+                f"{prefix}unknown kind {show(name)}{did_you_mean(name, KINDS)}; the kinds are "
+                f"{', '.join(sorted(KINDS))}")])
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -92,10 +112,33 @@ def run(args: argparse.Namespace) -> int:
     """Carry out one parsed command; errors propagate as AnswerkeyError."""
     if args.command == "kinds":
         from .kinds import KINDS
+        from .reference import kind_text
 
+        if args.kind is not None:
+            _known_kinds([args.kind])
+            _print_out(kind_text(args.kind))
+            return EXIT_OK
         width = max(map(len, KINDS))
         for name, module in sorted(KINDS.items()):
             print(f"{name:<{width}}  {module.SUMMARY}")
+        return EXIT_OK
+    if args.command == "new":
+        from .kinds import KINDS
+        from .starter import write_starter
+
+        kinds = (list(dict.fromkeys(k.strip() for k in args.kinds.split(",") if k.strip()))
+                 if args.kinds is not None else list(KINDS))
+        if not kinds:
+            raise SpecError([Problem.usage("--kinds: give at least one kind")])
+        _known_kinds(kinds, "--kinds: ")
+        for path in write_starter(Path(args.file), kinds, args.force):
+            print(f"wrote {path}")
+        print(f"next: answerkey check {args.file}, then answerkey build {args.file}")
+        return EXIT_OK
+    if args.command == "schema":
+        from .spec_schema import schema_text
+
+        _print_out(schema_text())
         return EXIT_OK
     if args.command == "check":
         from .solve import check_specs

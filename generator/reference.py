@@ -79,10 +79,12 @@ def tagged(validator: Validator) -> tuple[str, dict] | None:
 
 
 def describe(validator: Validator) -> str:
-    """The accepted values in words, a layer's as a mapping with a type."""
+    """The accepted values in words; a mapping's keys have rows of their own."""
     if isinstance(validator, ListOf) and tagged(validator.item):
         return f"list of up to {validator.max_len} layers: {', '.join(LAYER_FIELDS)}"
-    return validator.describe()
+    if isinstance(validator, ListOf) and type(validator.item) is Record:
+        return f"list of up to {validator.max_len} mappings (keys below)"
+    return "mapping (keys below)" if type(validator) is Record else validator.describe()
 
 
 def _choices(validator: Validator) -> tuple:
@@ -144,7 +146,7 @@ def _tagged_infos(validator: Validator, parent: str) -> list[FieldInfo]:
 def kind_text(name: str, width: int | None = None) -> str:
     """The page of `answerkey kinds KIND`: the summary, then a table of the kind's keys."""
     width = width or min(max(shutil.get_terminal_size((100, 24)).columns, 80), 140)
-    rows = [(i.key + (f" ({i.only})" if i.only else ""), i.type,
+    rows = [(i.key, i.type + (f" ({i.only} only)" if i.only else ""),
              "required" if i.required else i.default or "optional", i.doc)
             for i in fields(name)]
     common = ", ".join(i.key for i in question_fields() if not i.parent)
@@ -156,13 +158,14 @@ def kind_text(name: str, width: int | None = None) -> str:
 
 
 def table(head: tuple, rows: list[tuple], width: int) -> str:
-    """Columns of text, the wide ones wrapped: the first as wide as its longest cell (at most
-    30), the second and third at most 34 and 18, the last what remains (at least 24)."""
+    """Four columns of text, each cell wrapped in its column: the first as wide as its
+    longest cell (keys are never broken), the next two at most 34 and 18 wide (the second
+    narrower, down to 20, to leave the last at least 30), the last what remains."""
     cells = [head, *rows]
-    widths = [min(max(len(r[0]) for r in cells), 30),
-              min(max(len(r[1]) for r in cells), 34),
-              min(max(len(r[2]) for r in cells), 18)]
-    widths.append(max(width - sum(widths) - 2 * len(widths), 24))
+    widths = [max(len(r[0]) for r in cells),
+              *(min(max(len(r[n]) for r in cells), most) for n, most in ((1, 34), (2, 18)))]
+    widths[1] = max(min(widths[1], width - 6 - 30 - widths[0] - widths[2]), 20)
+    widths.append(max(width - sum(widths) - 6, 30))
     lines = []
     for n, row in enumerate(cells):
         wrapped = [textwrap.wrap(cell, w, break_on_hyphens=False) or [""]

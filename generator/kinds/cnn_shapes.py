@@ -104,7 +104,7 @@ ABOUT = ("last", "all")
 FIELDS = {
     "input": Field(SHAPE, required=True, doc="the input shape [channels, height, width]"),
     "layers": Field(ListOf(Layer(), max_len=100), required=True,
-                    doc="the layers in order, each a mapping with its type (keys below)"),
+                    doc="the layers in order, each a mapping of its type and that type's keys"),
     "bias": Field(Bool(), default=True, doc="whether conv layers have biases (one per filter)"),
     "ask": Field(ListOf(Choice(ASK), unique=True), default=list(ASK),
                  doc="the parts asked, (a), (b) in this order: output (the dimensionality of "

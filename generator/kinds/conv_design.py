@@ -49,7 +49,7 @@ PART = Record({
     "bounds": Field(BOUNDS, default={}, doc="the search bounds, overriding the defaults"),
 })
 FIELDS = {"parts": Field(ListOf(PART, max_len=50), required=True,
-                         doc="the parts, each an input shape and what is fixed (keys below)")}
+                         doc="the parts, each an input shape and the values fixed")}
 
 MAX_KERNELS = 100_000  # (k, d) pairs one part may search: about 0.5 s
 MAX_SOLUTIONS = 50_000  # configurations of one part, each listed and substituted back
