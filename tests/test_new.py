@@ -11,8 +11,8 @@ from generator.cli import main
 from generator.kinds import KINDS
 from generator.reference import fields, question_fields, top_fields
 from generator.spec_schema import schema_text
-from generator.starter import MODELINE, SCHEMA_FILE, starter_text
-from helpers import run_cli
+from generator.starter import EXAMPLES, MODELINE, SCHEMA_FILE, TOP, starter_text
+from helpers import run_cli, spec_problems
 
 
 def new(folder, *args) -> tuple:
@@ -85,6 +85,25 @@ def test_defaults_are_written_and_optional_keys_commented_out():
     assert "    # forward: {x1: 1}\n" in text and "    reverse: false\n" in text
     assert "  - id: q1\n    # what the question computes" in text
     assert "  - id: q2\n" in text and "questions:\n" in text
+
+
+@pytest.mark.parametrize("name", ["(top)", *sorted(KINDS)])
+def test_every_key_without_a_default_has_an_example(name):
+    example, infos = (TOP, top_fields()) if name == "(top)" else (EXAMPLES[name], fields(name))
+    for info in (i for i in infos if not i.parent and i.key != "questions"):
+        if info.required:
+            assert info.key in example.values, info.key
+        elif info.default is None:
+            assert info.key in {**example.values, **example.commented}, info.key
+
+
+def test_the_commented_out_examples_work_too():
+    text = starter_text(list(KINDS))
+    commented = {*TOP.commented, *(k for e in EXAMPLES.values() for k in e.commented)}
+    shown = re.compile(rf"^( *)# ({'|'.join(commented)}): ", re.M)
+    assert len(shown.findall(text)) == len(TOP.commented) + sum(
+        len(e.commented) for e in EXAMPLES.values())
+    assert spec_problems(shown.sub(r"\1\2: ", text)) == []
 
 
 def test_an_existing_file_is_refused_unless_forced(tmp_path):
