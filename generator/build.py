@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from . import FORMATS, cache, outdir
 from .answers import render_json
+from .errors import BuildError
 from .kinds import PLOTTING
 from .latex import Compiler, TexJob
 from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
 from .spec import Spec
+from .style import Style
 
 if TYPE_CHECKING:
     from .plots import FigureBatch
@@ -49,15 +53,17 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
 
     folder.mkdir(parents=True, exist_ok=True)
     outcome = Outcome(folder)
-    extra: dict = {"figures": {}, "tex": {}}
+    extra: dict = {"figures": {}, "tex": {}, "inputs": dict(spec.style.inputs)}
     plain: list[TexJob] = []  # compiled at once
     illustrated: list[TexJob] = []  # compiled once the figure PDFs are written
+    _write_course_files(spec.style, folder, formats)
     if "pdf" in formats or "tex" in formats:
+        preamble = spec.style.preamble.source if spec.style.preamble else None
         for stem, key in (("answer-key", True), ("handout", False)):
             tex, spans = render_latex(spec, results, key)
             path = folder / f"{stem}.tex"
             path.write_text(tex, encoding="utf-8")
-            job = TexJob(path, spans)
+            job = TexJob(path, spans, preamble)
             (illustrated if "\\includegraphics" in tex else plain).append(job)
 
     def start(job: TexJob) -> None:
@@ -101,6 +107,35 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
         if drawing is not None:
             drawing.batch.close()
     return outcome, extra
+
+
+def _write_course_files(style: Style, folder: Path, formats) -> None:
+    """The course's preamble and logo beside the documents, where the restricted pdflatex
+    may read them and the page may link to them (a PDF logo as its PNG rendering)."""
+    latex = bool({"pdf", "tex"} & set(formats))
+    if latex and style.preamble is not None:
+        (folder / style.preamble.name).write_bytes(style.preamble.data)
+    if style.logo is None:
+        return
+    if latex or ("html" in formats and style.page_logo == style.logo.name):
+        (folder / style.logo.name).write_bytes(style.logo.data)
+    if "html" in formats and style.page_logo != style.logo.name:
+        (folder / style.page_logo).write_bytes(_rendered_logo(style.logo))
+
+
+def _rendered_logo(logo) -> bytes:
+    """The first page of a PDF logo as a PNG, for the page (browsers show no PDF images)."""
+    with tempfile.TemporaryDirectory(prefix="answerkey-logo-") as work:
+        (Path(work) / "logo.pdf").write_bytes(logo.data)
+        try:
+            subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", "-f", "1", "-l", "1",
+                            "logo.pdf", "logo"], cwd=work, capture_output=True, check=True,
+                           timeout=60)
+            return (Path(work) / "logo.png").read_bytes()
+        except (OSError, subprocess.SubprocessError):
+            raise BuildError(f"cannot show the PDF logo {logo.source} on the page: pdftoppm "
+                             "(Debian package poppler-utils) did not render it; install it or "
+                             "give a PNG or JPEG logo") from None
 
 
 FIGURE_FORMATS = {"pdf": {"pdf", "tex"}, "svg": {"html"}}  # figure format: outputs using it
@@ -153,9 +188,11 @@ def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool,
 
 
 def _tex_key(tex: str, folder: Path) -> str:
-    """A .tex and the figure PDFs it can include determine its PDF."""
+    """A .tex, the figure PDFs it can include and the course files beside it (preamble,
+    logo) determine its PDF."""
     figures = sorted((folder / "figures").glob("*.pdf")) if "\\includegraphics" in tex else []
-    parts = [tex] + [f"{p.name}:{cache.file_hash(p)}" for p in figures]
+    course = sorted(folder.glob("course-preamble.tex")) + sorted(folder.glob("course-logo.*"))
+    parts = [tex] + [f"{p.name}:{cache.file_hash(p)}" for p in figures + course]
     return cache.sha256_bytes("\n".join(parts).encode())
 
 
@@ -236,7 +273,8 @@ def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> l
     for n, (spec, target) in enumerate(zip(specs, targets)):
         student = spec.student if spec.student_name is None else [spec.student,
                                                                   spec.student_name]
-        key = cache.spec_key(spec.source_hash, spec.overrides, spec.variant, student, formats)
+        key = cache.spec_key(spec.source_hash, spec.overrides, spec.variant, student, formats,
+                             spec.style.digest)
         record = cache.read(target) if outdir.is_marked(target) else {}
         if not force and record and cache.up_to_date(target, key, record):
             outcomes[n] = Outcome(target, up_to_date=True)

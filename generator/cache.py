@@ -2,8 +2,10 @@
 
 Each output folder holds `.answerkey-cache.json` with the key of what it was built from:
 the answerkey version and a fingerprint of its code and templates, the bytes of the spec file,
-the `--set` overrides, the variant and the formats (together they determine every value, random
-ones included). A rebuild with the same key, whose recorded files are all still there
+the `--set` overrides, the variant, the formats (together they determine every value, random
+ones included) and the course's style files (style.py: each place a project file was looked
+for, the project file, the preamble, the logo, the override shells, by content hash; the
+record keeps their paths, `inputs`, so the quick check can hash them again). A rebuild with the same key, whose recorded files are all still there
 unchanged, is skipped before anything heavy is even imported. Otherwise the build reuses what
 provably did not change: a question's figures when that question's resolved values are the
 same, a PDF when its .tex (and every figure it includes) is byte-identical. The TeX
@@ -78,19 +80,26 @@ def question_key(q) -> str:
     return sha256_bytes(text.encode())
 
 
-def spec_key(source_hash: str, overrides, variant, student, formats) -> str:
+def spec_key(source_hash: str, overrides, variant, student, formats,
+             style_digest: str = "") -> str:
     """Key of a whole output folder (see the module docstring)."""
-    data = [code_fingerprint(), source_hash, list(overrides), variant, student, sorted(formats)]
+    data = [code_fingerprint(), source_hash, list(overrides), variant, student, sorted(formats),
+            style_digest]
     return sha256_bytes(json.dumps(data).encode())
 
 
 def quick_up_to_date(spec_path: Path, folder: Path, overrides, formats) -> bool:
-    """Whether a plain build of `spec_path` into `folder` would change nothing."""
+    """Whether a plain build of `spec_path` into `folder` would change nothing: the spec's
+    bytes and those of every style input the record names hash as they did."""
+    from .style import file_hash_or_blank, input_digest
+
     data = read_or_none(Path(spec_path), MAX_SPEC_BYTES)  # a FIFO or /dev/zero: no
-    if data is None:
+    record = read(folder)
+    if data is None or not record:
         return False
-    key = spec_key(sha256_bytes(data), overrides, None, None, formats)
-    return up_to_date(folder, key, read(folder))
+    inputs = [(path, file_hash_or_blank(path)) for path in record.get("inputs", {})]
+    key = spec_key(sha256_bytes(data), overrides, None, None, formats, input_digest(inputs))
+    return up_to_date(folder, key, record)
 
 
 MAX_RECORD_BYTES = 4_000_000
@@ -98,7 +107,8 @@ MAX_OUTPUT_BYTES = 1 << 28  # one output file
 MAX_RECORDED_BYTES = 1 << 30  # all files of a record together
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 OUTPUT_NAME = re.compile(r"(?:answer-key|handout)\.(?:tex|pdf)|(?:index|handout)\.html|"
-                         r"answers\.json|"
+                         r"answers\.json|course-preamble\.tex|course-logo(?:-page)?\."
+                         r"(?:png|jpg|pdf)|"
                          r"figures/(?!\.)[\w.+-]+\.(?:svg|pdf)")  # what a build writes
 _FIGURE = re.compile(r"(?!\.)[\w.+-]+\.(?:svg|pdf)")
 _TEX = re.compile(r"(?:answer-key|handout)\.tex")
@@ -128,7 +138,18 @@ def _valid_record(record) -> bool:
     return (isinstance(record, dict) and isinstance(record.get("key"), str)
             and _HEX64.fullmatch(record["key"]) is not None
             and table(record.get("files"), OUTPUT_NAME) and bool(record["files"])
-            and table(record.get("figures", {}), _FIGURE) and table(record.get("tex", {}), _TEX))
+            and table(record.get("figures", {}), _FIGURE) and table(record.get("tex", {}), _TEX)
+            and _inputs(record.get("inputs", {})))
+
+
+MAX_INPUTS = 100  # style inputs of one record (a real one has about ten)
+
+
+def _inputs(value) -> bool:
+    """Style inputs: absolute paths, each with a SHA-256 or '' (absent)."""
+    return isinstance(value, dict) and len(value) <= MAX_INPUTS and all(
+        isinstance(k, str) and os.path.isabs(k) and len(k) < 4096 and "\0" not in k and
+        isinstance(v, str) and (v == "" or _HEX64.fullmatch(v)) for k, v in value.items())
 
 
 def _recorded_bytes(folder: Path, names) -> int:

@@ -1,4 +1,5 @@
-"""Escaping user text for LaTeX and HTML, and checking the math users may write."""
+"""Escaping user text for LaTeX and HTML, and checking the math users may write (with the
+macros of the course preamble in force, math_vocabulary.course_vocabulary)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from .math_vocabulary import (
     ALLOWED_SYMBOLS,
     ENVIRONMENT_COLUMNS,
     UNICODE_MATH,
+    course_vocabulary,
     is_text_char,
 )
 from .mathml import MathMLError, to_mathml
-from .texmath import MathProblem, check_structure
+from .texmath import MathProblem, check_structure, expand_course_macros
 
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
@@ -71,8 +73,11 @@ def math_problems(math: str) -> list[str]:
         problems.append("'^^' is not allowed in math")
     if re.search(r"(?<!\\)[#%]", math):
         problems.append("unescaped '#' or '%' is not allowed in math")
+    course = course_vocabulary()
     for name in _MACRO.findall(math):
-        if len(name) == 1 and not name.isalpha():
+        if name in course.macros or name in course.unread:
+            problem = _course_macro_problem(name, course)
+        elif len(name) == 1 and not name.isalpha():
             problem = None if name in ALLOWED_SYMBOLS else f"'\\{name}' is not allowed in math"
         else:
             problem = (None if name in ALLOWED_MACROS
@@ -93,6 +98,18 @@ def math_problems(math: str) -> list[str]:
     return []
 
 
+def _course_macro_problem(name: str, course) -> str | None:
+    """Why the course macro `name` may not be used in math (None: it may)."""
+    if name in course.unread:
+        return (f"\\{name} is defined in {course.source} {course.unread[name]}, a form answerkey "
+                f"does not read: define it with \\newcommand{{\\{name}}}[n]{{...}}")
+    macro = course.macros[name]
+    if macro.problem is None:
+        return None
+    return (f"\\{name} is defined in {course.source} (line {macro.line}) but cannot be shown "
+            f"on the page: {macro.problem}")
+
+
 # Allowed macros one side lacks, spelled out for it.
 _SPELLING = {True: {"argmax": r"\operatorname*{arg\,max}", "argmin": r"\operatorname*{arg\,min}"},
              False: {"arg": r"\operatorname{arg}", "lVert": r"\Vert", "rVert": r"\Vert",
@@ -111,10 +128,16 @@ def _as_array(m: re.Match) -> str:
 
 def math_source(math: str, for_latex: bool) -> str:
     """Checked user math as pdflatex (for_latex) or the MathML converter reads it: Unicode
-    symbols as their macros, and the few macros that side lacks spelled out."""
+    symbols as their macros, and the few macros that side lacks spelled out; the page gets
+    the course macros expanded, the PDF keeps them (the preamble defines them)."""
+    course = course_vocabulary().macros
+    if course and not for_latex:
+        math = expand_course_macros(math, course)
+    spelling = {name: spelled for name, spelled in _SPELLING[for_latex].items()
+                if for_latex is False or name not in course}
     math = "".join(UNICODE_MATH[ch] + " " if ch in UNICODE_MATH and len(UNICODE_MATH[ch]) > 1
                    else UNICODE_MATH.get(ch, ch) for ch in math)
-    math = _MACRO.sub(lambda m: _SPELLING[for_latex].get(m.group(1), m.group(0)), math)
+    math = _MACRO.sub(lambda m: spelling.get(m.group(1), m.group(0)), math)
     return _TEXT_ARGUMENT.sub(_literal_text, math) if for_latex else _ALIGNED.sub(_as_array, math)
 
 

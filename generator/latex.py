@@ -28,10 +28,12 @@ class QuestionSpan(NamedTuple):
 
 @dataclass
 class TexJob:
-    """One .tex file to compile, with the line span of each question in it."""
+    """One .tex file to compile, with the line span of each question in it and the course
+    preamble it reads (as the user named it), if any."""
 
     tex: Path
     spans: list[QuestionSpan]
+    preamble: str | None = None
 
 
 def latex_environment() -> dict:
@@ -150,25 +152,83 @@ class Compiler:
         self.running.clear()
 
 
-_ERROR = re.compile(r"^(?:\./)?[^:\n]*\.tex:(\d+): (.*)$", re.M)
+_ERROR = re.compile(r"^(?:\./)?([^:\n]*\.tex):(\d+): (.*)$", re.M)
+_MISSING = re.compile(r"^(?:(?:\./)?([^:\n]*\.tex):(\d+): |! )LaTeX Error: File `([^']+)' not "
+                      r"found\.", re.M)
+PREAMBLE_FILE = "course-preamble.tex"  # style.py's name for the preamble in the build folder
+# The Debian packages of LaTeX packages a course preamble commonly loads (the base ones,
+# texlive-latex-base and -recommended, are what `make key` installs).
+DEBIAN_PACKAGES = {
+    **dict.fromkeys("siunitx physics algorithm2e algorithmicx algpseudocode algorithm mhchem "
+                    "chemfig".split(), "texlive-science"),
+    **dict.fromkeys("tikz pgf pgfplots tikz-cd".split(), "texlive-pictures"),
+    **dict.fromkeys("enumitem cleveref tcolorbox cancel minted".split(), "texlive-latex-extra"),
+    "lmodern": "lmodern",
+}
+
+
+def missing_file(job: TexJob, log: str) -> str | None:
+    """One line naming the LaTeX package or class the log says is not installed, where it
+    was asked for, and its Debian package when known; None when nothing is missing."""
+    m = _MISSING.search(log)
+    if m is None:
+        return None
+    name = m.group(3)
+    stem, _, ext = name.rpartition(".")
+    what = {"sty": "package", "cls": "class"}.get(ext, "file")
+    line = _asked_for(job.tex.parent / PREAMBLE_FILE, stem) if job.preamble else None
+    if line is None and m.group(1) == PREAMBLE_FILE:
+        line = m.group(2)
+    if line is not None and job.preamble:
+        where = f", asked for by the course preamble {job.preamble} line {line}"
+    elif m.group(1):
+        where = f", asked for by {m.group(1)} line {m.group(2)}"
+    else:
+        where = ""
+    debian = DEBIAN_PACKAGES.get(stem)
+    install = f": on Debian, apt-get install {debian}" if debian else (
+        ": install the TeX Live package that holds it")
+    return f"LaTeX {what} '{stem}' is not installed ({name} not found{where}){install}"
+
+
+def _asked_for(preamble: Path, stem: str) -> int | None:
+    """The line of `preamble` that loads the package `stem` (None: no line does). TeX has
+    finished reading a file's last line when it fails on it, so the log cannot tell."""
+    loads = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{[^}]*(?<![\w-])"
+                       + re.escape(stem) + r"(?![\w-])")
+    try:
+        lines = preamble.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return next((n for n, text in enumerate(lines, 1) if loads.search(text.split("%")[0])),
+                None)
 
 
 def describe_failure(job: TexJob, log: str) -> str:
-    """'answer-key.tex:123 (question q5): <error>' with the relevant log lines."""
+    """'answer-key.tex:123 (question q5): <error>' with the relevant log lines; a missing
+    package is one line naming it."""
+    missing = missing_file(job, log)
+    if missing is not None:
+        return missing
     m = _ERROR.search(log)
     if not m:
         bang = log.find("\n!")
         excerpt = log[bang + 1 : bang + 600] if bang >= 0 else log[-600:]
         return f"LaTeX failed on {job.tex.name}:\n" + _indent(excerpt)
-    line = int(m.group(1))
+    line = int(m.group(2))
     owner = next((s.question_id for s in job.spans if s.first <= line <= s.last), None)
     where = f"question {owner}" if owner else "the document shell"
+    if m.group(1) == PREAMBLE_FILE and job.preamble:
+        where = "the course preamble"
+        line_of = f"{job.preamble} line {line}"
+    else:
+        line_of = f"{job.tex.name} line {line}"
     context = []
     for text in log[m.start() : m.start() + 800].splitlines()[:8]:
         if text.startswith("Here is how much"):
             break
         context.append(text)
-    return (f"LaTeX failed on {job.tex.name} line {line} ({where}): {m.group(2)}\n"
+    return (f"LaTeX failed on {line_of} ({where}): {m.group(3)}\n"
             + _indent("\n".join(context)))
 
 

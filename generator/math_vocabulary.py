@@ -1,7 +1,13 @@
-"""The words of user math: macros and environments, their arguments, delimiters, and the
-Unicode characters that can be typeset."""
+"""The words of user math: macros and environments, their arguments, delimiters, the
+Unicode characters that can be typeset, and the macros of the course preamble in force."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 # Macros a user may write inside $...$ in `text` questions and statement overrides: the math
 # vocabulary both pdflatex and the MathML converter understand, nothing that reads, writes,
@@ -82,3 +88,46 @@ def is_text_char(ch: str) -> bool:
     if ch in UNICODE_MATH:
         return False
     return (code < 0x250 and not 0x80 <= code < 0xA0 and ch != "\xad") or ch in _TEXT_PUNCTUATION
+
+
+@dataclass(frozen=True)
+class CourseMacro:
+    """A macro the course preamble defines (generator/course_macros.py reads it): allowed in
+    user math; the PDF uses the preamble's definition, the page expands `body`."""
+
+    name: str
+    arguments: int  # 0 to 9, the optional one included
+    default: str | None  # the default of an optional first argument ([default] form)
+    body: str  # the page's expansion, #1..#9 standing for the arguments
+    line: int  # where the preamble defines it
+    problem: str | None = None  # why the page cannot show it: any use is refused
+
+
+@dataclass(frozen=True)
+class CourseVocabulary:
+    """The macros of one course preamble (`source`, as the user named it), and the names it
+    defines in forms that are not read (\\def, \\let...), with that form."""
+
+    source: str = ""
+    macros: Mapping[str, CourseMacro] = field(default_factory=lambda: MappingProxyType({}))
+    unread: Mapping[str, str] = field(  # name -> 'line 3 (\\def)'
+        default_factory=lambda: MappingProxyType({}))
+
+
+NO_COURSE = CourseVocabulary()
+_COURSE: ContextVar[CourseVocabulary] = ContextVar("answerkey_course_macros", default=NO_COURSE)
+
+
+def course_vocabulary() -> CourseVocabulary:
+    """The course macros in force (those of the spec being checked or rendered)."""
+    return _COURSE.get()
+
+
+@contextmanager
+def course_macros_active(vocabulary: CourseVocabulary) -> Iterator[None]:
+    """Check and render user math with `vocabulary`'s macros inside the block."""
+    token = _COURSE.set(vocabulary)
+    try:
+        yield
+    finally:
+        _COURSE.reset(token)

@@ -30,7 +30,9 @@ MAX_FORMAT_BYTES = 64 << 20  # a real one is ~7 MB; anything far larger is not o
 # generator/templates/latex/document.tex.j2). Loading its packages is most of the time
 # pdflatex spends on a key, so it is dumped once into a format and the documents are
 # compiled with it; the block is then skipped, while a bare pdflatex of the same .tex reads
-# it as usual.
+# it as usual. A course preamble is part of the block (\input{course-preamble.tex}, its hash
+# on the line before): dumped into the course's own format, it costs nothing per document
+# (docs/course-look.md has the measurement), and editing it changes the block, so the key.
 _PREAMBLE = re.compile(r"^\\ifdefined\\answerkeypreamble\\else\n"
                        r"(.*?^\\def\\answerkeypreamble\{\}\n)\\fi\n", re.S | re.M)
 
@@ -137,6 +139,8 @@ def _dump(preamble: str, folder: Path) -> tuple[bytes | None, str]:
     work = Path(tempfile.mkdtemp(prefix=".answerkey-dump-", dir=folder))
     try:
         (work / "preamble.tex").write_text(preamble, encoding="utf-8")
+        for course_file in folder.glob("course-*"):  # what the block may \input or include
+            shutil.copyfile(course_file, work / course_file.name)
         done = subprocess.run(
             ["pdflatex", "-ini", "-no-shell-escape", "-interaction=nonstopmode",
              "-halt-on-error", "-jobname=preamble", "&pdflatex", "preamble.tex\\dump"],

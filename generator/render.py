@@ -1,5 +1,6 @@
 """The page shells (Jinja2, for LaTeX and HTML) around each question's presentation, written
-by the two writers of the document tree; the views the presentations read."""
+by the two writers of the document tree; the views the presentations read. A course's
+override shells (style.templates) are rendered in Jinja2's sandbox (generator/sandbox.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from importlib import import_module
 import jinja2
 from markupsafe import Markup
 
-from . import TEMPLATES, __version__, i18n
+from . import TEMPLATES, __version__, i18n, sandbox
 from .doc import RichBlock
 from .escape import html_escape, latex_escape
 from .kinds import KINDS
 from .latex import QuestionSpan
+from .math_vocabulary import course_macros_active
 from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
 from .writers import HtmlWriter, LatexWriter, html, latex
 
@@ -58,35 +60,79 @@ def rich_html(text: str) -> Markup:
     return Markup(html.rich(text))
 
 
+# The page's policy: its inline style sheet and sibling images, nothing else (no script may
+# run, nothing is fetched, no form or base URL points elsewhere). An override page must keep it.
+CONTENT_SECURITY_POLICY = Markup(
+    "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'")
+LATEX_SYNTAX = dict(block_start_string=r"\BLOCK{", block_end_string="}",
+                    variable_start_string=r"\VAR{", variable_end_string="}",
+                    comment_start_string=r"\#{", comment_end_string="}")
+
+
+def _settings(fmt: str) -> dict:
+    """The Jinja2 settings of the shells of `fmt` ('latex' or 'html')."""
+    common = dict(trim_blocks=True, lstrip_blocks=True, autoescape=True,
+                  keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                  extensions=["jinja2.ext.i18n"])
+    if fmt == "latex":
+        # autoescape on so that macro results and Markup pass through untouched; every
+        # other printed value is LaTeX-escaped by the finalizer, never HTML-escaped.
+        return common | LATEX_SYNTAX | {"finalize": _latex_finalize}
+    return common | {"finalize": _html_finalize}
+
+
+def _furnished(env: jinja2.Environment, fmt: str) -> jinja2.Environment:
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
+    env.filters["rich"] = rich_latex if fmt == "latex" else rich_html
+    return env
+
+
 @cache
 def latex_env() -> jinja2.Environment:
     """LaTeX templates: \\BLOCK{...}, \\VAR{...}; every printed string is LaTeX-escaped."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / "latex"),
-        block_start_string=r"\BLOCK{", block_end_string="}",
-        variable_start_string=r"\VAR{", variable_end_string="}",
-        comment_start_string=r"\#{", comment_end_string="}",
-        trim_blocks=True, lstrip_blocks=True, autoescape=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined, finalize=_latex_finalize,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
-    env.filters["rich"] = rich_latex
-    return env
+    return _furnished(jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "latex"),
+                                         **_settings("latex")), "latex")
 
 
 @cache
 def html_env() -> jinja2.Environment:
     """HTML shells: autoescaped ('$' too); their math comes through the `rich` filter only."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined, finalize=_html_finalize,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)
-    env.filters["rich"] = rich_html
-    return env
+    return _furnished(jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
+                                         **_settings("html")), "html")
+
+
+_FORMAT = {".tex.j2": "latex", ".html.j2": "html"}
+
+
+def _format_of(name: str) -> str:
+    return next(fmt for ending, fmt in _FORMAT.items() if name.endswith(ending))
+
+
+@cache
+def course_env(fmt: str, overrides: tuple) -> jinja2.Environment:
+    """The shells of `fmt` with a course's `overrides` ((name, text, file shown) triples)
+    searched first, in the sandbox, with the built-in shells' finalizer, escaping, filters."""
+    courses = sandbox.Overrides({name: (text, shown) for name, text, shown in overrides})
+    loader = jinja2.ChoiceLoader([courses, jinja2.FileSystemLoader(TEMPLATES / fmt)])
+    return _furnished(sandbox.CourseSandbox(loader=loader, **_settings(fmt)), fmt)
+
+
+def template_problem(name: str, text: str, source: str):
+    """A located Problem when the override shell `text` is not a valid template, else None."""
+    try:
+        course_env(_format_of(name), ()).parse(text, name, source)
+    except jinja2.TemplateSyntaxError as exc:
+        return sandbox.located(source, exc.lineno, f"the template is not valid: {exc.message}")
+    return None
+
+
+def _environment(spec, fmt: str) -> jinja2.Environment:
+    overrides = tuple((f.name, f.data.decode("utf-8"), f.source)
+                      for f in spec.style.templates.values() if _format_of(f.name) == fmt)
+    if overrides:
+        return course_env(fmt, overrides)
+    return latex_env() if fmt == "latex" else html_env()
 
 
 def preload(formats) -> None:
@@ -164,10 +210,12 @@ def _statement(view: QuestionView, present) -> list:
 
 
 def _in_its_language(render):
-    """Render a spec with its language's catalogue active (shells and presentations)."""
+    """Render a spec with its language's catalogue and its course macros active (shells
+    and presentations); a course shell that fails is a SpecError located in it."""
     @wraps(render)
     def rendered(spec, *args, **kwargs):
-        with i18n.active(spec.language):
+        with i18n.active(spec.language), course_macros_active(spec.style.macros), \
+                sandbox.errors_located(spec.style.templates):
             return render(spec, *args, **kwargs)
     return rendered
 
@@ -175,10 +223,11 @@ def _in_its_language(render):
 @_in_its_language
 def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
     """The key (key=True) or handout as LaTeX, and each question's (id, first, last) line."""
-    env = latex_env()
+    env = _environment(spec, "latex")
     pieces, spans = [], []
     line = 1 + env.get_template("document.tex.j2").render(
         spec=spec, key=key, body=Latex("\0"), results=results, version=__version__,
+        style=spec.style,
     ).split("\0")[0].count("\n")
     for view, result in zip(question_views(spec, results), results):
         present, writer = presentation(view.kind), LatexWriter()
@@ -191,14 +240,15 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
         line += text.count("\n")
         pieces.append(text)
     tex = env.get_template("document.tex.j2").render(
-        spec=spec, key=key, body=Latex("".join(pieces)), results=results, version=__version__)
+        spec=spec, key=key, body=Latex("".join(pieces)), results=results, version=__version__,
+        style=spec.style)
     return tex, spans
 
 
 @_in_its_language
 def render_html(spec, results, key: bool = True) -> str:
     """The key (key=True) or the handout as one static HTML page with MathML."""
-    env = html_env()
+    env = _environment(spec, "html")
     sections = []
     for view, result in zip(question_views(spec, results), results):
         present, writer = presentation(view.kind), HtmlWriter()
@@ -207,6 +257,10 @@ def render_html(spec, results, key: bool = True) -> str:
         sections.append(env.get_template("question.html.j2").render(
             q=view, key=key, statement=Markup(statement), answer=Markup(answer),
             checks=result.checks))
-    return env.get_template("document.html.j2").render(
+    page = env.get_template("document.html.j2").render(
         spec=spec, key=key, body=Markup("".join(sections)), results=results,
-        version=__version__)
+        version=__version__, style=spec.style, csp=CONTENT_SECURITY_POLICY)
+    if "document.html.j2" in spec.style.templates:
+        sandbox.require_policy(page, str(CONTENT_SECURITY_POLICY),
+                               spec.style.templates["document.html.j2"].source)
+    return page

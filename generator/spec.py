@@ -10,10 +10,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import constraints, placeholders, randomize
+from . import constraints, placeholders, randomize, style
 from .errors import Location, Problem, SpecError
 from .i18n import LANGUAGES
 from .kinds import KINDS
+from .math_vocabulary import course_macros_active
 from .safeio import Refused, read_regular
 from .schema import (
     INVALID,
@@ -51,6 +52,9 @@ TOP_FIELDS = {
                   doc="the seed of the random parameters (each variant draws from it)"),
     "language": Field(Choice(LANGUAGES), default="en",
                       doc="the language of the fixed words: en (English) or fr (French)"),
+    "style": Field(Record(style.STYLE_FIELDS),
+                   doc="the course's look: preamble, logo, header, footer, documentclass, "
+                       "classoptions, papersize, language, templates (docs/course-look.md)"),
     "questions": Field(ListOf(Record({}), max_len=200), required=True,  # checked one by one
                        doc="the questions, each with an id, a kind and the kind's keys"),
 }
@@ -136,6 +140,7 @@ class Spec:
     student_name: str | None = None  # printed on a roster variant's handout
     warnings: list[Problem] = field(default_factory=list)
     language: str = "en"  # i18n.LANGUAGES
+    style: style.Style = field(default_factory=style.Style)  # the course's look
 
     @property
     def points_label(self) -> str:
@@ -225,8 +230,10 @@ def parse_spec(text: str, source: str, overrides=(), variant: int | None = None,
 
 
 def _validate(data: dict, marks: Marks, ctx: Ctx, variant, student) -> Spec | None:
-    top = Record({k: v for k, v in TOP_FIELDS.items() if k != "questions"} | {
-        "questions": Field(_RawList(), required=True)})(data, Loc((), ""), ctx)
+    top = Record({k: v for k, v in TOP_FIELDS.items() if k not in ("questions", "style")} | {
+        "questions": Field(_RawList(), required=True),
+        "style": Field(_Later())})(data, Loc((), ""), ctx)
+    look = style.resolve(data, ctx, marks.source)  # before the questions: its math macros
     if top is INVALID:
         seed = data.get("seed", 0) if isinstance(data.get("seed", 0), int) else 0
         questions = data.get("questions") if isinstance(data.get("questions"), list) else []
@@ -235,10 +242,11 @@ def _validate(data: dict, marks: Marks, ctx: Ctx, variant, student) -> Spec | No
         seed, questions, decimals = top["seed"], top["questions"], top["decimals"]
     seen: dict[str, int] = {}
     result = []
-    for i, raw in enumerate(questions):
-        q = _question(raw, i, seen, seed, draw_key(variant, student), decimals, ctx)
-        if q is not None:
-            result.append(q)
+    with course_macros_active(look.macros):
+        for i, raw in enumerate(questions):
+            q = _question(raw, i, seen, seed, draw_key(variant, student), decimals, ctx)
+            if q is not None:
+                result.append(q)
     if top is INVALID or ctx.problems:
         return None
     shown = sum(q.kind.shown_lines(q.params) for q in result)
@@ -249,7 +257,14 @@ def _validate(data: dict, marks: Marks, ctx: Ctx, variant, student) -> Spec | No
         return None
     return Spec(marks.source, top["title"], top["subtitle"], top["course"], top["due"],
                 top["author"], top["decimals"], top["seed"], result, marks, variant, student,
-                language=top["language"])
+                language=look.language, style=look)
+
+
+class _Later(Validator):
+    """The `style` block, validated with its files by style.resolve."""
+
+    def check(self, value, loc, ctx):
+        return value
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The structure of user math: a reading that finds what would stop pdflatex or the MathML
-converter, with the reason (the words themselves are allow-listed by escape.check_user_math)."""
+converter, with the reason (the words themselves are allow-listed by escape.check_user_math);
+and the expansion of the course macros for the page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from .math_vocabulary import (
     OPTIONAL_ARGUMENT,
     SYMBOL_ARGUMENTS,
     UNICODE_MATH,
+    CourseMacro,
+    course_vocabulary,
     is_text_char,
 )
 
@@ -121,8 +124,16 @@ class _Reader:
     def atom(self, token: str) -> None:
         """The rest of an item that starts with `token`: its group, arguments, environment."""
         name = token[1:]
+        macro = course_vocabulary().macros.get(name) if token.startswith("\\") else None
         if token == "{":
             self.nested("}")
+        elif macro is not None:  # the course's definition wins over a built-in one
+            if macro.default is not None and self.peek() == "[":
+                self.pos += 1
+                self.nested("]")
+            mandatory = macro.arguments - (macro.default is not None)
+            for _ in range(mandatory):
+                self.argument(token, mandatory)
         elif token == "\\left":
             self.delimiter("left")
             self.nested("\\right")
@@ -217,3 +228,83 @@ def _unclosed(closer: str, env: str | None) -> str:
         return "'\\left' without a matching '\\right'"
     return ("an optional argument '[' without its closing ']'" if closer == "]"
             else "unbalanced braces in math")
+
+
+MAX_EXPANSION_DEPTH = 20  # course macros within course macros
+MAX_EXPANDED = 20_000  # characters of one formula once its course macros are expanded
+_CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
+
+
+def expand_course_macros(math: str, macros) -> str:
+    """`math` with every course macro (name -> CourseMacro) replaced by its body, its
+    arguments put in for #1..#9, as TeX expands them; MathProblem when it does not end."""
+    for _ in range(MAX_EXPANSION_DEPTH):
+        tokens = _TOKEN.findall(math)
+        if not any(t[1:] in macros for t in tokens if t.startswith("\\")):
+            return math
+        math = _expand_once(tokens, macros)
+        if len(math) > MAX_EXPANDED:
+            raise MathProblem(f"the course macros expand to more than {MAX_EXPANDED} "
+                              "characters")
+    raise MathProblem(f"the course macros expand more than {MAX_EXPANSION_DEPTH} levels deep "
+                      "(a macro that uses itself?)")
+
+
+def _expand_once(tokens: list[str], macros) -> str:
+    out, pos = [], 0
+    while pos < len(tokens):
+        token = tokens[pos]
+        pos += 1
+        macro: CourseMacro | None = macros.get(token[1:]) if token.startswith("\\") else None
+        if macro is None:
+            out.append(token)
+            continue
+        arguments = []
+        if macro.default is not None:
+            optional, pos = _optional_argument(tokens, pos)
+            arguments.append(macro.default if optional is None else optional)
+        while len(arguments) < macro.arguments:
+            argument, pos = _argument(tokens, pos, token)
+            arguments.append(argument)
+        body = re.sub(r"#([1-9])", lambda m: _spaced(arguments[int(m[1]) - 1]), macro.body)
+        out.append(_spaced(body))
+    return "".join(out)
+
+
+def _spaced(tex: str) -> str:
+    """`tex`, with a space after a final control word so that a letter after it stays apart."""
+    return tex + " " if _CONTROL_WORD_END.search(tex) else tex
+
+
+def _skip_spaces(tokens: list[str], pos: int) -> int:
+    while pos < len(tokens) and tokens[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _argument(tokens: list[str], pos: int, owner: str) -> tuple[str, int]:
+    """One argument (a braced group's content or one token) and the position after it."""
+    pos = _skip_spaces(tokens, pos)
+    if pos >= len(tokens):
+        raise MathProblem(f"'{owner}' is missing its argument")
+    if tokens[pos] != "{":
+        return tokens[pos], pos + 1
+    depth, start = 0, pos
+    for pos in range(start, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[pos], 0)
+        if depth == 0:
+            return "".join(tokens[start + 1 : pos]), pos + 1
+    raise MathProblem("unbalanced braces in math")
+
+
+def _optional_argument(tokens: list[str], pos: int) -> tuple[str | None, int]:
+    """The text of an optional [argument] at `pos` (None when there is none), and after it."""
+    at = _skip_spaces(tokens, pos)
+    if at >= len(tokens) or tokens[at] != "[":
+        return None, pos
+    depth = 0
+    for end in range(at + 1, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[end], 0)
+        if depth == 0 and tokens[end] == "]":
+            return "".join(tokens[at + 1 : end]), end + 1
+    raise MathProblem("an optional argument '[' without its closing ']'")
