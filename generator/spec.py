@@ -12,7 +12,7 @@ from typing import Any
 
 from . import constraints, placeholders, randomize, style
 from .errors import Location, Problem, SpecError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, ngettext
 from .kinds import KINDS
 from .math_vocabulary import course_macros_active
 from .safeio import Refused, read_regular
@@ -115,8 +115,11 @@ class Question:
 
 
 def points_text(points: float) -> str:
-    """'1 point', '2.5 points'."""
-    return f"{points:g} point" + ("" if points == 1 else "s")
+    """'1 point', '2.5 points', in the active language."""
+    # A fraction takes the form of a whole number below 2 (0) or from 2 on (2): English
+    # '0.5 points', '1.5 points'; French '1.5 point', '2.5 points'.
+    n = int(points) if float(points).is_integer() else 0 if points < 2 else 2
+    return ngettext("{n} point", "{n} points", n).format(n=f"{points:g}")
 
 
 @dataclass

@@ -8,4 +8,10 @@ A presentation module is named after its kind and defines
   answer(q) -> list of blocks        the worked answer of the key
 where q is the question's render.QuestionView (its params, its typed work, its answers, and
 the number formatters q.n, q.np, q.vec, ...).
+
+Their words come from the message catalogue (generator/i18n.py) in the spec's language: each
+sentence is one message with named placeholders for its math, `sentence(_("Input {x} ({n})."),
+x=Math(...), n=Math(...))` (words.py), so that a translation may put the math where its
+language does; a count's plural comes from ngettext. Math is never translated, apart from the
+few words a formula writes in \\text{} ("if", "so"), each a message of its own.
 """

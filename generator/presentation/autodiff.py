@@ -9,6 +9,8 @@ TeX breaks it; the page's writer drops the marks."""
 from __future__ import annotations
 
 from ..doc import Column, Math, Table, cell, heading, items, join, para, row
+from ..i18n import _, ngettext
+from .words import listing, sentence
 
 COMMA = r",\allowbreak "
 DOWN, UP = Math(r"\Downarrow"), Math(r"\Uparrow")
@@ -33,44 +35,54 @@ def _seed(q, s) -> str:
     return ", ".join(rf"\dot {q.work.inputs[i].latex} = {q.n(s.tangents[i])}" for i in s.nonzero)
 
 
-def _computes(q, s) -> list:
+def _computes(q, s) -> Math | tuple:
     if s.partial_of:
-        return [Math(rf"\partial {q.work.out} / \partial {s.partial_of}")]
-    return ["the derivative along ", Math(_seed(q, s))]
+        return Math(rf"\partial {q.work.out} / \partial {s.partial_of}")
+    return sentence(_("the derivative along {seed}"), seed=Math(_seed(q, s)))
 
 
-def _forward_part(q) -> list:
+def _forward_part(q) -> tuple:
     seeds = q.work.forward.seeds
-    out = ["Forward AD, with ", _definition(q), " at ", _point(q), ", "]
-    if len(seeds) == 1:
-        s = seeds[0]
-        out += ["setting ", Math(_seed(q, s)), [" to compute ", _computes(q, s)]
-                if s.partial_of else ""]
-    else:
-        out += ["once for each seed, one tangent column each: ", join(
-            [[f"seed {j}, ", Math(_seed(q, s)), ", to compute ", _computes(q, s)]
-             for j, s in enumerate(seeds, 1)], "; ")]
-    return out + ["."]
+    f, point = _definition(q), _point(q)
+    if len(seeds) > 1:
+        each = join([sentence(_("seed {j}, {seed}, to compute {computes}"), j=str(j),
+                              seed=Math(_seed(q, s)), computes=_computes(q, s))
+                     for j, s in enumerate(seeds, 1)], "; ")
+        return sentence(_("Forward AD, with {f} at {point}, once for each seed, one tangent "
+                          "column each: {seeds}."), f=f, point=point, seeds=each)
+    s = seeds[0]
+    if s.partial_of:
+        return sentence(_("Forward AD, with {f} at {point}, setting {seed} to compute "
+                          "{computes}."), f=f, point=point, seed=Math(_seed(q, s)),
+                        computes=_computes(q, s))
+    return sentence(_("Forward AD, with {f} at {point}, setting {seed}."), f=f, point=point,
+                    seed=Math(_seed(q, s)))
 
 
-def _reverse_part(q) -> list:
+def _reverse_part(q) -> tuple:
     w = q.work
     partials = [Math(rf"\partial {w.out} / \partial {x.latex}") for x in w.inputs]
-    return ["Reverse AD, with ", _definition(q), " at ", _point(q), ". Setting ",
-            Math(rf"\bar {w.out} = 1"), ", ", join(partials, ", ", " and "),
-            " can be computed together."]
+    return sentence(_("Reverse AD, with {f} at {point}. Setting {seed}, {partials} can be "
+                      "computed together."), f=_definition(q), point=_point(q),
+                    seed=Math(rf"\bar {w.out} = 1"), partials=listing(partials))
 
 
 def statement(q) -> list:
     w = q.work
-    traces = " and ".join(name for name, asked in (("tangent", w.forward), ("adjoint", w.reverse))
-                          if asked)
+    # Translators: the traces asked, in "the derivative (tangent and adjoint) trace".
+    traces = listing([name for name, asked in ((_("tangent"), w.forward),
+                                               (_("adjoint"), w.reverse)) if asked])
     parts = [(w.forward.label, _forward_part(q))] if w.forward else []
     parts += [(w.reverse.label, _reverse_part(q))] if w.reverse else []
-    return [para(f"Represent the evaluation trace and the derivative ({traces}) trace of the "
-                 "following in the three-part notation of Baydin et al.\u00a0(2018); in the "
-                 f"last columns, evaluate every value to {q.decimals} decimal places."),
-            items([p for _, p in parts], [label for label, _ in parts])]
+    message = ngettext("Represent the evaluation trace and the derivative ({traces}) trace of "
+                       "the following in the three-part notation of Baydin et al.\u00a0(2018); "
+                       "in the last columns, evaluate every value to {n} decimal place.",
+                       "Represent the evaluation trace and the derivative ({traces}) trace of "
+                       "the following in the three-part notation of Baydin et al.\u00a0(2018); "
+                       "in the last columns, evaluate every value to {n} decimal places.",
+                       q.decimals)
+    return [para(sentence(message, traces=traces, n=str(q.decimals))),
+            items([p for _label, p in parts], [label for label, _p in parts])]
 
 
 def _bold(q, x) -> Math:
@@ -85,11 +97,11 @@ def _forward_table(q) -> Table:
     many = len(seeds) > 1
     empty = cell()
     if many:
-        tangent_head = [cell("Forward derivative trace", span=2)] + [
-            f"seed {j}" for j in range(1, len(seeds) + 1)]
+        tangent_head = [cell(_("Forward derivative trace"), span=2)] + [
+            _("seed {j}").format(j=j) for j in range(1, len(seeds) + 1)]
     else:
-        tangent_head = [cell("Forward derivative trace", span=4)]
-    head = row(empty, cell("Forward evaluation trace", span=4), empty, *tangent_head)
+        tangent_head = [cell(_("Forward derivative trace"), span=4)]
+    head = row(empty, cell(_("Forward evaluation trace"), span=4), empty, *tangent_head)
 
     def tangents(values) -> list:
         shown = [Math(f"= {q.n(t)}") for t in values]
@@ -118,9 +130,9 @@ def _forward_table(q) -> Table:
 def _columns(left: int, right: int) -> tuple:
     """An arrow, `left` columns of the forward sweep; a wider gap, an arrow, `right` columns:
     the rows' names close to their arrows, the cells after them a space apart."""
-    side = (Column("c"), Column("l", "thin"), *(Column("l", "space") for _ in range(left - 1)))
+    side = (Column("c"), Column("l", "thin"), *(Column("l", "space") for _gap in range(left - 1)))
     other = (Column("c", "quad"), Column("l", "thin"),
-             *(Column("l", "space") for _ in range(right - 1)))
+             *(Column("l", "space") for _gap in range(right - 1)))
     return side + other
 
 
@@ -129,8 +141,8 @@ def _reverse_table(q) -> Table:
     step, its numbers, its value), the inputs' adjoints above, y and ȳ = 1 below."""
     w = q.work
     empty = cell()
-    head = row(empty, cell("Forward evaluation trace", span=3), empty,
-               cell("Reverse adjoint trace", span=4))
+    head = row(empty, cell(_("Forward evaluation trace"), span=3), empty,
+               cell(_("Reverse adjoint trace"), span=4))
     body = [row(empty, Math(f"v_{{{x.k}}}"), Math(f"= {x.latex}"), Math(f"= {q.n(x.value)}"),
                 empty, Math(rf"\bar {x.latex}"), Math(rf"= \bar v_{{{x.k}}}"), empty,
                 _bold(q, gradient))
@@ -163,50 +175,68 @@ def _forward_answer(q) -> list:
     w = q.work
     seeds = w.forward.seeds
     many = len(seeds) > 1
-    given = (join([[f"seed {j}: ", Math(_seed(q, s))] for j, s in enumerate(seeds, 1)], "; ")
-             if many else [Math(_seed(q, seeds[0]))])
-    results = join([[f"along seed {j} " if many else "the derivative along the seed is ",
-                     Math(rf"\dot {w.out} = " + (f"{q.terms(s.along)} = " if s.along else "")
-                          + rf"\mathbf{{{q.n(s.derivative)}}}")]
-                    for j, s in enumerate(seeds, 1)], "; ")
-    return [heading(w.forward.label, " " if w.forward.label else "", "Forward mode"),
-            para("With " if many else "Seed ", given, " (other input tangents ", Math("0"),
-                 "). Each row carries its value ", Math("v_i"), " and its tangent ",
-                 Math(r"\dot v_i = \sum_j \frac{\partial v_i}{\partial v_j} \dot v_j"),
-                 ", one column per seed" if many else "", ", read downwards (", DOWN, ")."),
+    derivatives = [Math(rf"\dot {w.out} = " + (f"{q.terms(s.along)} = " if s.along else "")
+                        + rf"\mathbf{{{q.n(s.derivative)}}}") for s in seeds]
+    if many:
+        given = join([sentence(_("seed {j}: {seed}"), j=str(j), seed=Math(_seed(q, s)))
+                      for j, s in enumerate(seeds, 1)], "; ")
+        results = join([sentence(_("along seed {j} {derivative}"), j=str(j), derivative=d)
+                        for j, d in enumerate(derivatives, 1)], "; ")
+        carries = _("With {seeds} (other input tangents {zero}). Each row carries its value {v} "
+                    "and its tangent {tangent}, one column per seed, read downwards ({down}).")
+    else:
+        given = Math(_seed(q, seeds[0]))
+        results = sentence(_("the derivative along the seed is {derivative}"),
+                           derivative=derivatives[0])
+        carries = _("Seed {seeds} (other input tangents {zero}). Each row carries its value {v} "
+                    "and its tangent {tangent}, read downwards ({down}).")
+    tangent = Math(r"\dot v_i = \sum_j \frac{\partial v_i}{\partial v_j} \dot v_j")
+    return [heading(w.forward.label, " " if w.forward.label else "", _("Forward mode")),
+            para(sentence(carries, seeds=given, zero=Math("0"), v=Math("v_i"), tangent=tangent,
+                          down=DOWN)),
             _forward_table(q),
-            para("So ", Math(f"{w.out} = {q.n(w.value)}"), " and ", results, ".")]
+            para(sentence(_("So {value} and {results}."), value=Math(f"{w.out} = {q.n(w.value)}"),
+                          results=results))]
 
 
 def _reverse_answer(q) -> list:
     w = q.work
-    out = [heading(w.reverse.label, " " if w.reverse.label else "", "Reverse mode"),
-           para("The forward sweep (left, ", DOWN, ") stores every primal value; the reverse "
-                "sweep (right, ", UP, ") starts at the bottom from ",
-                Math(rf"\bar v_{{{w.y}}} = \bar {w.out} = 1"), " and hands each adjoint back "
-                "to the operands of its row, ", Math(r"\bar v_j = \bar v_i \, \partial v_i / "
-                                                     r"\partial v_j"),
-                ". An operand used by several rows collects its adjoint in steps, ",
-                Math(r"\bar v_j = \bar v_j + \bar v_i \, \partial v_i / \partial v_j"), "."),
+    out = [heading(w.reverse.label, " " if w.reverse.label else "", _("Reverse mode")),
+           para(sentence(_("The forward sweep (left, {down}) stores every primal value; the "
+                           "reverse sweep (right, {up}) starts at the bottom from {start} and "
+                           "hands each adjoint back to the operands of its row, {step}. An "
+                           "operand used by several rows collects its adjoint in steps, "
+                           "{collect}."),
+                         down=DOWN, up=UP, start=Math(rf"\bar v_{{{w.y}}} = \bar {w.out} = 1"),
+                         step=Math(r"\bar v_j = \bar v_i \, \partial v_i / \partial v_j"),
+                         collect=Math(r"\bar v_j = \bar v_j + \bar v_i \, \partial v_i / "
+                                      r"\partial v_j"))),
            _reverse_table(q)]
     if w.reverse.partials:
-        out.append(para("The partial derivatives used, each from its row of the evaluation "
-                        "trace: ", join([Math(rf"\frac{{\partial v_{{{p.source}}}}}"
-                                              rf"{{\partial v_{{{p.target}}}}} = {p.latex}")
-                                         for p in w.reverse.partials], "; "), "."))
+        partials = join([Math(rf"\frac{{\partial v_{{{p.source}}}}}"
+                              rf"{{\partial v_{{{p.target}}}}} = {p.latex}")
+                         for p in w.reverse.partials], "; ")
+        out.append(para(sentence(_("The partial derivatives used, each from its row of the "
+                                   "evaluation trace: {partials}."), partials=partials)))
     gradient = [Math(rf"\partial {w.out} / \partial {x.latex} = \bar {x.latex} = "
                      rf"\mathbf{{{q.n(g)}}}") for x, g in zip(w.inputs, w.reverse.gradient)]
-    out.append(para("Gradient: ", join(gradient), "."))
+    out.append(para(sentence(_("Gradient: {gradient}."), gradient=join(gradient))))
     return out
 
 
 def answer(q) -> list:
     w = q.work
-    out = [para("The trace evaluates ", _definition(q), " one elementary operation at a time: "
-                "the inputs ", Math(rf"v_{{{w.inputs[0].k}}}, \dots, v_0"), ", then ",
-                Math(rf"v_1, \dots, v_{{{w.m}}}"), " in evaluation order (innermost first, left "
-                "operand first); a subexpression used twice is one row. Values are rounded to "
-                f"{q.decimals} decimals for display only.")]
+    message = ngettext("The trace evaluates {f} one elementary operation at a time: the inputs "
+                       "{inputs}, then {rows} in evaluation order (innermost first, left operand "
+                       "first); a subexpression used twice is one row. Values are rounded to {n} "
+                       "decimal for display only.",
+                       "The trace evaluates {f} one elementary operation at a time: the inputs "
+                       "{inputs}, then {rows} in evaluation order (innermost first, left operand "
+                       "first); a subexpression used twice is one row. Values are rounded to {n} "
+                       "decimals for display only.", q.decimals)
+    out = [para(sentence(message, f=_definition(q),
+                         inputs=Math(rf"v_{{{w.inputs[0].k}}}, \dots, v_0"),
+                         rows=Math(rf"v_1, \dots, v_{{{w.m}}}"), n=str(q.decimals)))]
     if w.forward:
         out += _forward_answer(q)
     if w.reverse:

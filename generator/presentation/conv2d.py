@@ -3,8 +3,10 @@ then the output maps."""
 
 from __future__ import annotations
 
-from ..doc import Math, align, equation, heading, join, para
+from ..doc import Math, align, equation, heading, para
+from ..i18n import _, ngettext
 from ..kinds.conv2d import MAX_WRITTEN
+from .words import listing, sentence, thousands
 
 
 def _x(w, c, pad=False) -> str:
@@ -38,12 +40,13 @@ def _few(names: list) -> list:
     return names if len(names) <= 3 else names[:2] + [r"\ldots"] + names[-1:]
 
 
-def _setting(q, key, symbol, word) -> list:
+def _setting(q, key, symbol, message) -> tuple:
     """A stride, padding or dilation as the spec gave it: one number or a pair."""
     value = q.params[key]
     if isinstance(value, list):
-        return [word, " ", Math(rf"({symbol}_h, {symbol}_w) = ({value[0]}, {value[1]})")]
-    return [word, " ", Math(f"{symbol} = {value}")]
+        return sentence(message, value=Math(rf"({symbol}_h, {symbol}_w) = ({value[0]}, "
+                                            rf"{value[1]})"))
+    return sentence(message, value=Math(f"{symbol} = {value}"))
 
 
 def statement(q) -> list:
@@ -52,19 +55,28 @@ def statement(q) -> list:
     shape = (_shape(w.channels, w.height.i, w.width.i) if w.channels > 1
              else _shape(w.height.i, w.width.i))
     kernel = _shape(w.channels, k_h, k_w) if w.channels > 1 else _shape(k_h, k_w)
-    filters = (["the filter ", Math("W"), " (", Math(kernel), ")"] if w.filters == 1
-               else [f"the {w.filters} filters ", Math(", ".join(_few(
-                         [f"W^{{({f})}}" for f, _ in enumerate(w.filter_work)]))),
-                     " (each ", Math(kernel), ")"])
-    operation = (["2-D convolution (each kernel flipped in both axes)"] if w.flip else
-                 ["2-D cross-correlation (no kernel flipping, as deep-learning frameworks "
-                  "compute it)"])
-    settings = join([_setting(q, "stride", "s", "stride"), _setting(q, "padding", "p", "padding"),
-                     _setting(q, "dilation", "d", "dilation")], ", ", " and ")
-    bias = [" and the bias ", Math("b")] if q.params["bias"] is not None else []
-    out = [para("Compute the ", operation, " of the input ", Math("X"), " (", Math(shape),
-                ") with ", filters, bias, "; ", settings,
-                ". Give the output shape and the output maps.")]
+    if w.filters == 1:
+        filters = sentence(_("the filter {W} ({shape})"), W=Math("W"), shape=Math(kernel))
+    else:
+        names = Math(", ".join(_few([f"W^{{({f})}}" for f in range(len(w.filter_work))])))
+        filters = sentence(_("the {count} filters {names} (each {shape})"),
+                           count=str(w.filters), names=names, shape=Math(kernel))
+    operation = (_("2-D convolution (each kernel flipped in both axes)") if w.flip else
+                 _("2-D cross-correlation (no kernel flipping, as deep-learning frameworks "
+                   "compute it)"))
+    settings = listing([_setting(q, "stride", "s", _("stride {value}")),
+                        _setting(q, "padding", "p", _("padding {value}")),
+                        _setting(q, "dilation", "d", _("dilation {value}"))])
+    # Translators: {operation} is "2-D convolution (...)" or "2-D cross-correlation (...)";
+    # {filters} "the filter W (3 × 3)" or "the 2 filters W^(0), W^(1) (each 3 × 3)";
+    # {settings} "stride s = 1, padding p = 0 and dilation d = 1".
+    message = (_("Compute the {operation} of the input {X} ({shape}) with {filters} and the "
+                 "bias {b}; {settings}. Give the output shape and the output maps.")
+               if q.params["bias"] is not None else
+               _("Compute the {operation} of the input {X} ({shape}) with {filters}; "
+                 "{settings}. Give the output shape and the output maps."))
+    out = [para(sentence(message, operation=operation, X=Math("X"), shape=Math(shape),
+                         filters=filters, b=Math("b"), settings=settings))]
     out += _matrices(q, w.input_rows, lambda c: _x(w, c), lambda c: w.inputs[c])
     out += _matrices(q, w.kernel_rows, lambda u: _w(w, *u), lambda u: w.kernels[u[0]][u[1]])
     if q.params["bias"] is not None:
@@ -89,12 +101,13 @@ def _rule(q) -> list:
     formula = (f"Y{f}_{{i,j}} = {bias}{sums} X^{{\\mathrm{{pad}}}}_{{{c}\\,{rows},\\,{cols}}}"
                f"\\, {kernel}")
     if w.flip:
-        out = [para("Convolution flips each kernel in both axes (rows and columns reversed), ",
-                    Math(rf"\tilde{{W}}{f}_{{{c}m,n}} = W{f}_{{{c}\,k_h - 1 - m,\,k_w - 1 - n}}"),
-                    ", and slides it over the padded input (indices start at 0):")]
+        flipped = Math(rf"\tilde{{W}}{f}_{{{c}m,n}} = W{f}_{{{c}\,k_h - 1 - m,\,k_w - 1 - n}}")
+        out = [para(sentence(_("Convolution flips each kernel in both axes (rows and columns "
+                               "reversed), {flipped}, and slides it over the padded input "
+                               "(indices start at 0):"), flipped=flipped))]
     else:
-        out = [para("Cross-correlation slides each kernel over the padded input as it is (no "
-                    "flipping), as deep-learning frameworks compute it (indices start at 0):")]
+        out = [para(_("Cross-correlation slides each kernel over the padded input as it is (no "
+                      "flipping), as deep-learning frameworks compute it (indices start at 0):"))]
     return out + [equation(formula)]
 
 
@@ -107,29 +120,37 @@ def _size(name: str, dim, sub: str) -> list:
                  rf"{{{dim.s}}} \right\rfloor + 1 = {dim.out}")]
 
 
-def _uncovered(dim, sub: str, what: str) -> list:
-    """A note when the stride does not divide evenly: what no window reaches."""
+def _uncovered(dim, sub: str) -> list:
+    """A note when the stride does not divide evenly: the rows (sub h) or columns (w) no
+    window reaches."""
     if not dim.uncovered:
         return []
-    last = ([f" {what} of the padded input lies"] if dim.uncovered == 1 else
-            [" ", Math(str(dim.uncovered)), f" {what}s of the padded input lie"])
-    return [para("The division by ", Math(f"s_{sub} = {dim.s}"), " is not exact: the last",
-                 last, " in no window.")]
+    message = (ngettext("The division by {s} is not exact: the last row of the padded input "
+                        "lies in no window.",
+                        "The division by {s} is not exact: the last {n} rows of the padded "
+                        "input lie in no window.", dim.uncovered) if sub == "h" else
+               ngettext("The division by {s} is not exact: the last column of the padded input "
+                        "lies in no window.",
+                        "The division by {s} is not exact: the last {n} columns of the padded "
+                        "input lie in no window.", dim.uncovered))
+    return [para(sentence(message, s=Math(f"s_{sub} = {dim.s}"), n=Math(str(dim.uncovered))))]
 
 
 def _padding(q) -> list:
     w = q.work
-    sides = [[Math(f"p_h = {w.height.p}"), " zero row" + "s" * (w.height.p > 1),
-              " above and below"] if w.height.p else [],
-             [Math(f"p_w = {w.width.p}"), " zero column" + "s" * (w.width.p > 1),
-              " on the left and right"] if w.width.p else []]
-    sides = [s for s in sides if s]
-    if not sides:
-        return [para("No padding: ", Math(r"X^{\mathrm{pad}} = X"), ".")]
+    rows = sentence(ngettext("{p} zero row above and below", "{p} zero rows above and below",
+                             w.height.p), p=Math(f"p_h = {w.height.p}"))
+    columns = sentence(ngettext("{p} zero column on the left and right",
+                                "{p} zero columns on the left and right", w.width.p),
+                       p=Math(f"p_w = {w.width.p}"))
+    if not (w.height.p or w.width.p):
+        return [para(sentence(_("No padding: {same}."), same=Math(r"X^{\mathrm{pad}} = X")))]
+    sides = (sentence(_("{rows}, and {columns}"), rows=rows, columns=columns)
+             if w.height.p and w.width.p else rows if w.height.p else columns)
     c, h, wd = q.answers["padded_shape"]
     shape = _shape(c, h, wd) if w.channels > 1 else _shape(h, wd)
-    return [para("Padding adds ", join(sides, ", and "), ": ", Math(r"X^{\mathrm{pad}}"),
-                 " is ", Math(shape), "."),
+    return [para(sentence(_("Padding adds {sides}: {padded} is {shape}."), sides=sides,
+                          padded=Math(r"X^{\mathrm{pad}}"), shape=Math(shape))),
             *_matrices(q, w.padded_rows, lambda c: _x(w, c, pad=True), lambda c: w.padded[c])]
 
 
@@ -145,28 +166,33 @@ def _sum(q, w, f, e) -> list:
 def answer(q) -> list:
     w = q.work
     out = _rule(q)
-    out += [heading("Output shape"), para("Per dimension, by PyTorch's rule:"),
+    out += [heading(_("Output shape")), para(_("Per dimension, by PyTorch's rule:")),
             align(_size("H", w.height, "h") + _size("W", w.width, "w")),
-            *_uncovered(w.height, "h", "row"), *_uncovered(w.width, "w", "column"),
-            heading("Padded input"), *_padding(q)]
+            *_uncovered(w.height, "h"), *_uncovered(w.width, "w"),
+            heading(_("Padded input")), *_padding(q)]
     if w.flip:
-        out += [heading("Flipped kernels"), para("Each kernel with its rows and columns reversed:"),
+        out += [heading(_("Flipped kernels")),
+                para(_("Each kernel with its rows and columns reversed:")),
                 *_matrices(q, w.kernel_rows, lambda u: _w(w, *u, tilde=True),
                            lambda u: w.filter_work[u[0]].used[u[1]])]
     if not w.written:
-        out.append(para("The sums of all the entries hold ", Math(str(w.products)),
-                        f" products, more than the key writes out (at most {MAX_WRITTEN:,}): "
-                        "the first entry of each filter is worked out, the others are "
-                        "computed the same way (the output maps below give them all).",
-                        role="note"))
+        out.append(para(sentence(
+            _("The sums of all the entries hold {products} products, more than the key writes "
+              "out (at most {most}): the first entry of each filter is worked out, the others "
+              "are computed the same way (the output maps below give them all)."),
+            products=Math(str(w.products)), most=thousands(MAX_WRITTEN)), role="note"))
     for f, fw in enumerate(w.filter_work):
-        out.append(heading(f"Filter {f}" if w.filters > 1 else "Output entries"))
-        bias = ([" plus the bias ", Math(f"b{f'_{{{f}}}' if w.filters > 1 else ''} = "
-                                         f"{q.n(fw.bias)}")] if fw.bias is not None else [])
-        out.append(para("Each entry is the sum of its products", bias, ":"))
+        out.append(heading(_("Filter {f}").format(f=f) if w.filters > 1
+                           else _("Output entries")))
+        if fw.bias is None:
+            out.append(para(_("Each entry is the sum of its products:")))
+        else:
+            bias = Math(f"b{f'_{{{f}}}' if w.filters > 1 else ''} = {q.n(fw.bias)}")
+            out.append(para(sentence(_("Each entry is the sum of its products plus the bias "
+                                       "{b}:"), b=bias)))
         out += [align(row for e in block for row in _sum(q, w, f, e)) for block in fw.blocks]
     shape = q.answers["shape"]
-    out += [heading("Output"),
-            para("Output shape ", Math(f"[F, H', W'] = {q.vec(shape)}"), ":"),
+    out += [heading(_("Output")),
+            para(sentence(_("Output shape {shape}:"), shape=Math(f"[F, H', W'] = {q.vec(shape)}"))),
             *_matrices(q, w.output_rows, lambda f: _y(w, f), lambda f: w.filter_work[f].output)]
     return out

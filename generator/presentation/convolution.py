@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 from ..doc import Math, align, emph, equation, heading, join, para, strong
+from ..i18n import _, ngettext
+from .words import listing, sentence
 
 
-def _modes(names) -> list:
-    return join([emph(m) for m in names], ", ", ", and " if len(names) > 2 else " and ")
+def _mode(name: str) -> str:
+    """A mode's heading: Full, Valid, Same (numpy's names)."""
+    return {"full": _("Full"), "valid": _("Valid"), "same": _("Same")}[name]
 
 
 def statement(q) -> list:
     w = q.work
-    operation = ("convolution (with kernel flipping)" if w.flip
-                 else "cross-correlation (without kernel flipping)")
+    modes = listing([emph(m.name) for m in w.modes], serial_comma=True)
     sign = "*" if w.flip else r"\star"
-    return [para("Compute the ", _modes([m.name for m in w.modes]), f" {operation} of the "
-                 "following 1-D signals:"),
+    # Translators: {modes} lists numpy's mode names as they are, in italics: "full, valid,
+    # and same".
+    message = (_("Compute the {modes} convolution (with kernel flipping) of the following 1-D "
+                 "signals:") if w.flip else
+               _("Compute the {modes} cross-correlation (without kernel flipping) of the "
+                 "following 1-D signals:"))
+    return [para(sentence(message, modes=modes)),
             equation(f"{q.vec(q.params['input'])} {sign} {q.vec(q.params['kernel'])}")]
 
 
 def _padding(q, m) -> list:
-    w = q.work
+    """How a mode pads the input, a clause the answer's sentences go on from."""
     if m.name == "full":
-        return ["Length ", Math(f"n + k - 1 = {m.length}"), ": pad with ",
-                Math(f"k - 1 = {m.left}"), " zeros on each side"]
+        return sentence(_("Length {length}: pad with {zeros} zeros on each side"),
+                        length=Math(f"n + k - 1 = {m.length}"), zeros=Math(f"k - 1 = {m.left}"))
     if m.name == "valid":
         length = "n - k + 1" if m.windows else r"\max(n - k + 1, 0)"
-        return ["Length ", Math(f"{length} = {m.length}"), ": no padding; only windows "
-                "that lie entirely inside the input"]
-    return ["Length ", Math(f"n = {m.length}"), ": pad so that the output is as long as the "
-            "input: ", Math(str(m.left)), " zero" + ("" if m.left == 1 else "s"),
-            " on the left and ", Math(str(m.right)), " on the right",
-            " (for an even kernel the extra zero goes on the left, numpy's convention)"
-            if w.even_kernel else ""]
+        return sentence(_("Length {length}: no padding; only windows that lie entirely inside "
+                          "the input"), length=Math(f"{length} = {m.length}"))
+    even = [" ", _("(for an even kernel the extra zero goes on the left, numpy's convention)")]
+    return [sentence(ngettext("Length {length}: pad so that the output is as long as the "
+                              "input: {left} zero on the left and {right} on the right",
+                              "Length {length}: pad so that the output is as long as the "
+                              "input: {left} zeros on the left and {right} on the right",
+                              m.left),
+                     length=Math(f"n = {m.length}"), left=Math(str(m.left)),
+                     right=Math(str(m.right))),
+            even if q.work.even_kernel else ""]
 
 
 def _products(q, window) -> str:
@@ -41,28 +52,34 @@ def _products(q, window) -> str:
 
 def answer(q) -> list:
     w = q.work
-    out = [para("Input ", Math(f"x = {q.vec(q.params['input'])}"), " (", Math(f"n = {w.n}"),
-                "), kernel ", Math(f"w = {q.vec(q.params['kernel'])}"), " (",
-                Math(f"k = {w.k}"), ").")]
+    out = [para(sentence(_("Input {x} ({n}), kernel {w} ({k})."),
+                         x=Math(f"x = {q.vec(q.params['input'])}"), n=Math(f"n = {w.n}"),
+                         w=Math(f"w = {q.vec(q.params['kernel'])}"), k=Math(f"k = {w.k}")))]
     if w.flip:
-        out.append(para("Convolution slides the ", emph("flipped"), " kernel over the input: ",
-                        Math(rf"\tilde w = {q.vec(w.used_kernel)}"), ", and ",
-                        Math(r"y_j = \sum_{m} x^{\mathrm{pad}}_{j+m}\,\tilde w_m"), "."))
+        out.append(para(sentence(
+            _("Convolution slides the {flipped} kernel over the input: {used}, and {rule}."),
+            flipped=emph(_("flipped")), used=Math(rf"\tilde w = {q.vec(w.used_kernel)}"),
+            rule=Math(r"y_j = \sum_{m} x^{\mathrm{pad}}_{j+m}\,\tilde w_m"))))
     else:
-        out.append(para("Cross-correlation slides the kernel as it is (no flipping): ",
-                        Math(r"y_j = \sum_{m} x^{\mathrm{pad}}_{j+m}\,w_m"), "."))
+        out.append(para(sentence(
+            _("Cross-correlation slides the kernel as it is (no flipping): {rule}."),
+            rule=Math(r"y_j = \sum_{m} x^{\mathrm{pad}}_{j+m}\,w_m"))))
     for m in w.modes:
-        out.append(heading(m.name.capitalize()))
+        out.append(heading(_mode(m.name)))
         if m.windows:
             padded = Math(rf"x^{{\mathrm{{pad}}}} = {q.vec(m.padded)}")
-            out.append(para(_padding(q, m), ": ", padded, "."))
+            # Translators: {padding} is one of the "Length ...: pad ..." clauses.
+            out.append(para(sentence(_("{padding}: {padded}."), padding=_padding(q, m),
+                                     padded=padded)))
             out.append(align((f"y_{{{j}}}", f"= {_products(q, win)} = {q.n(win.value)}")
                              for j, win in enumerate(m.windows)))
         else:
-            out.append(para(_padding(q, m), ", but the kernel (", Math(f"k = {w.k}"),
-                            ") is longer than the input (", Math(f"n = {w.n}"),
-                            "): no window fits, so there is ", strong("no valid output"), "."))
-    results = join([[f"{m.name.capitalize()}: ", Math(q.vec(q.answers[m.name]))]
-                    for m in w.modes], "; ")
-    out.append(para(strong("Result."), " ", results, "."))
+            out.append(para(sentence(
+                _("{padding}, but the kernel ({k}) is longer than the input ({n}): no window "
+                  "fits, so there is {none}."),
+                padding=_padding(q, m), k=Math(f"k = {w.k}"), n=Math(f"n = {w.n}"),
+                none=strong(_("no valid output")))))
+    results = join([sentence(_("{mode}: {output}"), mode=_mode(m.name),
+                             output=Math(q.vec(q.answers[m.name]))) for m in w.modes], "; ")
+    out.append(para(strong(_("Result.")), " ", results, "."))
     return out

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from ..doc import Code, Figure, Math, align, equation, heading, inlines, para, strong
+from ..i18n import _
+from .words import sentence
 
 NETWORK = (r"y(x, \Theta, \sigma)_k = \sum_{j=1}^{M} \omega_{kj}^{(2)} \, \sigma\left( "
            r"\sum_{i=1}^{D} \omega_{ji}^{(1)} x_i + \omega_{j0}^{(1)} \right) + \omega_{k0}^{(2)}")
 NAMES = (Math(r"W^{(1)} = (\omega^{(1)}_{ji})"), Math(r"b^{(1)} = (\omega^{(1)}_{j0})"),
          Math(r"W^{(2)} = (\omega^{(2)}_{kj})"), Math(r"b^{(2)} = (\omega^{(2)}_{k0})"))
-IDENTITY = (
-    (r"\tanh(a)", r"= \frac{e^{a} - e^{-a}}{e^{a} + e^{-a}}"),
-    (r"\tanh\left(\frac{a}{2}\right)", r"= \frac{e^{a/2} - e^{-a/2}}{e^{a/2} + e^{-a/2}}"),
-    (r"\tanh\left(\frac{a}{2}\right) + 1",
-     r"= \frac{e^{a/2} - e^{-a/2} + e^{a/2} + e^{-a/2}}{e^{a/2} + e^{-a/2}} "
-     r"= \frac{2 e^{a/2}}{e^{a/2} + e^{-a/2}}"),
-    (r"\frac{1}{2}\left(\tanh\left(\frac{a}{2}\right) + 1\right)",
-     r"= \frac{e^{a/2}}{e^{a/2} + e^{-a/2}} = \frac{1}{1 + e^{-a}} = \sigma(a) "
-     r"\qquad \text{(dividing by } e^{a/2}\text{)}"),
-    (r"\therefore\ \sigma(a)", r"= \frac{1}{2}\left(1 + \tanh\left(\frac{a}{2}\right)\right)"),
-)
+
+
+def _identity() -> tuple:
+    """σ through tanh, step by step (the words of its one aside in the active language)."""
+    # Translators: in a formula, "σ(a)   (dividing by e^(a/2))".
+    dividing = _("dividing by")
+    return (
+        (r"\tanh(a)", r"= \frac{e^{a} - e^{-a}}{e^{a} + e^{-a}}"),
+        (r"\tanh\left(\frac{a}{2}\right)", r"= \frac{e^{a/2} - e^{-a/2}}{e^{a/2} + e^{-a/2}}"),
+        (r"\tanh\left(\frac{a}{2}\right) + 1",
+         r"= \frac{e^{a/2} - e^{-a/2} + e^{a/2} + e^{-a/2}}{e^{a/2} + e^{-a/2}} "
+         r"= \frac{2 e^{a/2}}{e^{a/2} + e^{-a/2}}"),
+        (r"\frac{1}{2}\left(\tanh\left(\frac{a}{2}\right) + 1\right)",
+         r"= \frac{e^{a/2}}{e^{a/2} + e^{-a/2}} = \frac{1}{1 + e^{-a}} = \sigma(a) "
+         rf"\qquad \text{{({dividing} }} e^{{a/2}}\text{{)}}"),
+        (r"\therefore\ \sigma(a)",
+         r"= \frac{1}{2}\left(1 + \tanh\left(\frac{a}{2}\right)\right)"),
+    )
 SUBSTITUTION = (
     (r"y(x, \Theta, \sigma)_k",
      r"= \sum_{j=1}^{M} \omega_{kj}^{(2)} \, \sigma(a_j) + \omega_{k0}^{(2)} "
@@ -61,28 +70,38 @@ def _sizes(w) -> list:
 def statement(q) -> list:
     """The network, what to show, and Θ given or the seed it is drawn from."""
     w, seed = q.work, q.params["seed"]
-    checks = f"check the equivalence on {q.params['checks']} random inputs."
-    ask = [para("for ", Math(r"1 \leq k \leq K"), ", with parameters ",
-                Math(r"\Theta = (\omega^{(1)}, \omega^{(2)})"), " and the logistic sigmoid "
-                "activation function ", Math(r"\sigma"), ". Show that there exists an equivalent "
-                "network of the same form, with parameters ",
-                Math(r"\Theta' = (\tilde{\omega}^{(1)}, \tilde{\omega}^{(2)})"), " and the ",
-                Math(r"\tanh"), " activation function, such that ",
-                Math(r"y(x, \Theta', \tanh) = y(x, \Theta, \sigma)"), " for all ",
-                Math(r"x \in \mathbb{R}^{D}"), ", and express ", Math(r"\Theta'"),
-                " as a function of ", Math(r"\Theta"), ". Then compute ", Math(r"\Theta'"),
-                " for the network with ", _sizes(w),
-                [" whose weights and biases are drawn from a standard normal distribution by "
-                 "numpy's ", Code(f"default_rng({seed})"), " (in the order ",
-                 Math("W^{(1)}"), ", ", Math("b^{(1)}"), ", ", Math("W^{(2)}"), ", ",
-                 Math("b^{(2)}"), ", where ", NAMES[0], ", ", NAMES[1], ", ", NAMES[2], ", ",
-                 NAMES[3], "), and ", checks] if w.drawn else
-                [" whose weights ", NAMES[0], ", ", NAMES[2], " and biases ", NAMES[1], ", ",
-                 NAMES[3], " are"])]
+    checks = sentence(_("check the equivalence on {n} random inputs."),
+                      n=str(q.params["checks"]))
+    show = sentence(
+        _("for {k}, with parameters {theta} and the logistic sigmoid activation function "
+          "{sigma}. Show that there exists an equivalent network of the same form, with "
+          "parameters {theta_prime} and the {tanh} activation function, such that {same} for "
+          "all {x}, and express {prime} as a function of {plain}."),
+        k=Math(r"1 \leq k \leq K"), theta=Math(r"\Theta = (\omega^{(1)}, \omega^{(2)})"),
+        sigma=Math(r"\sigma"),
+        theta_prime=Math(r"\Theta' = (\tilde{\omega}^{(1)}, \tilde{\omega}^{(2)})"),
+        tanh=Math(r"\tanh"), same=Math(r"y(x, \Theta', \tanh) = y(x, \Theta, \sigma)"),
+        x=Math(r"x \in \mathbb{R}^{D}"), prime=Math(r"\Theta'"), plain=Math(r"\Theta"))
+    if w.drawn:
+        # Translators: {checks} is "check the equivalence on 1000 random inputs."
+        compute = sentence(
+            _("Then compute {prime} for the network with {sizes} whose weights and biases are "
+              "drawn from a standard normal distribution by numpy's {rng} (in the order {W1}, "
+              "{b1}, {W2}, {b2}, where {W1_is}, {b1_is}, {W2_is}, {b2_is}), and {checks}"),
+            prime=Math(r"\Theta'"), sizes=_sizes(w), rng=Code(f"default_rng({seed})"),
+            W1=Math("W^{(1)}"), b1=Math("b^{(1)}"), W2=Math("W^{(2)}"), b2=Math("b^{(2)}"),
+            W1_is=NAMES[0], b1_is=NAMES[1], W2_is=NAMES[2], b2_is=NAMES[3], checks=checks)
+    else:
+        compute = sentence(_("Then compute {prime} for the network with {sizes} whose weights "
+                             "{W1_is}, {W2_is} and biases {b1_is}, {b2_is} are"),
+                           prime=Math(r"\Theta'"), sizes=_sizes(w), W1_is=NAMES[0],
+                           b1_is=NAMES[1], W2_is=NAMES[2], b2_is=NAMES[3])
+    ask = [para(show, " ", compute)]
     if not w.drawn:
-        ask += [_network(q, w.theta, tilde=False), para("and ", checks)]
-    return [para("Consider a 2-layer neural network ",
-                 Math(r"y : \mathbb{R}^{D} \to \mathbb{R}^{K}"), " of the form"),
+        ask += [_network(q, w.theta, tilde=False),
+                para(sentence(_("and {checks}"), checks=checks))]
+    return [para(sentence(_("Consider a 2-layer neural network {y} of the form"),
+                          y=Math(r"y : \mathbb{R}^{D} \to \mathbb{R}^{K}"))),
             equation(NETWORK), *ask]
 
 
@@ -106,38 +125,44 @@ def answer(q) -> list:
     """The identity, the mapping Θ → Θ', Θ' with the numbers, and the check on random inputs."""
     w, a = q.work, q.answers
     example = a["example"]
-    caption = inlines(Math(r"\sigma(a)"), " (wide grey) and ",
-                      Math(r"\frac{1}{2}(1 + \tanh(a/2))"), " (dashed) coincide; ",
-                      Math(r"\tanh(a)"), " (dotted) for comparison.")
-    alt = ("The curves sigma(a) and (1 + tanh(a/2))/2 lie on top of each other for a from -6 "
-           "to 6; tanh(a) runs from -1 to 1")
+    caption = inlines(sentence(
+        _("{sigma} (wide grey) and {half_tanh} (dashed) coincide; {tanh} (dotted) for "
+          "comparison."), sigma=Math(r"\sigma(a)"),
+        half_tanh=Math(r"\frac{1}{2}(1 + \tanh(a/2))"), tanh=Math(r"\tanh(a)")))
+    alt = _("The curves sigma(a) and (1 + tanh(a/2))/2 lie on top of each other for a from -6 "
+            "to 6; tanh(a) runs from -1 to 1")
+    theta, rng = Math(r"\Theta"), Code(f"default_rng({q.params['seed']})")
+    check = (_("On {n} inputs {x} drawn from a standard normal distribution (by the same "
+               "generator, after {theta}), {gap}: the two networks agree up to rounding. For "
+               "instance, for the first input:") if w.drawn else
+             _("On {n} inputs {x} drawn from a standard normal distribution (by the same "
+               "generator), {gap}: the two networks agree up to rounding. For instance, for the "
+               "first input:"))
     return [
-        para("We can express the sigmoid through ", Math(r"\tanh"), ":"),
-        align(IDENTITY),
+        para(sentence(_("We can express the sigmoid through {tanh}:"), tanh=Math(r"\tanh"))),
+        align(_identity()),
         *(Figure(name, caption, alt, width=0.77) for name in q.figures),
-        para("Replacing ", Math(r"\sigma"), " by this expression in the network, with ",
-             Math(r"a_j = \sum_{i=1}^{D} \omega_{ji}^{(1)} x_i + \omega_{j0}^{(1)}"), ":"),
+        para(sentence(_("Replacing {sigma} by this expression in the network, with {a}:"),
+                      sigma=Math(r"\sigma"),
+                      a=Math(r"a_j = \sum_{i=1}^{D} \omega_{ji}^{(1)} x_i + \omega_{j0}^{(1)}"))),
         align(SUBSTITUTION),
-        para("for every ", Math(r"x \in \mathbb{R}^{D}"), ", with the equivalent network ",
-             Math(r"\Theta'"), " given by"),
+        para(sentence(_("for every {x}, with the equivalent network {prime} given by"),
+                      x=Math(r"x \in \mathbb{R}^{D}"), prime=Math(r"\Theta'"))),
         align(MAPPING),
-        heading("With the numbers"),
-        para(_sizes(w), ["; ", Math(r"\Theta"), " drawn by ",
-                         Code(f"default_rng({q.params['seed']})")] if w.drawn else "",
-             ". ", Math(r"\Theta"), " is"),
+        heading(_("With the numbers")),
+        para(sentence(_("{sizes}; {theta} drawn by {rng}. {theta} is") if w.drawn else
+                      _("{sizes}. {theta} is"), sizes=_sizes(w), theta=theta, rng=rng)),
         _network(q, w.theta, tilde=False),
-        para("Halving ", Math("W^{(1)}"), ", ", Math("b^{(1)}"), " and ", Math("W^{(2)}"),
-             ", and shifting each output bias by half the row sum ",
-             Math(r"\sum_j \omega_{kj}^{(2)}"), " of ", Math("W^{(2)}"), ":"),
+        para(sentence(_("Halving {W1}, {b1} and {W2}, and shifting each output bias by half the "
+                        "row sum {sum} of {W2}:"), W1=Math("W^{(1)}"), b1=Math("b^{(1)}"),
+                      W2=Math("W^{(2)}"), sum=Math(r"\sum_j \omega_{kj}^{(2)}"))),
         align(_bias_steps(q)),
-        para("so ", Math(r"\Theta'"), " is"),
+        para(sentence(_("so {prime} is"), prime=Math(r"\Theta'"))),
         _network(q, w.theta_prime, tilde=True),
-        para(strong("Check."), " On ", str(a["checks"]), " inputs ", Math("x"), " drawn from a "
-             "standard normal distribution (by the same generator",
-             [", after ", Math(r"\Theta")] if w.drawn else "", "), ",
-             Math(r"\max_{x, k} |y(x, \Theta, \sigma)_k - y(x, \Theta', \tanh)_k| = "
-                  f"{q.n(a['max_abs_error'])}"),
-             ": the two networks agree up to rounding. For instance, for the first input:"),
+        para(strong(_("Check.")), " ", sentence(
+            check, n=str(a["checks"]), x=Math("x"), theta=theta,
+            gap=Math(r"\max_{x, k} |y(x, \Theta, \sigma)_k - y(x, \Theta', \tanh)_k| = "
+                     f"{q.n(a['max_abs_error'])}"))),
         align([("x", rf"= {q.vec(example['x'])}^\top"),
                (r"y(x, \Theta, \sigma)", rf"= {q.vec(example['y_sigma'])}^\top"),
                (r"y(x, \Theta', \tanh)", rf"= {q.vec(example['y_tanh'])}^\top")]),
