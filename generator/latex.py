@@ -137,8 +137,8 @@ class Compiler:
         except BaseException:
             self.abort()  # interrupted while waiting: stop the rest
             raise
-        if self.errors:
-            raise BuildError("\n".join(self.errors))
+        if self.errors:  # (the key and the handout fail alike on a course preamble: once)
+            raise BuildError("\n".join(dict.fromkeys(self.errors)))
 
     def abort(self) -> None:
         """Stop every running document (latexmk and its pdflatex) without reporting them."""

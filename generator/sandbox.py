@@ -35,9 +35,25 @@ def _viewable() -> tuple[type, ...]:
             jinja2.utils.Namespace, jinja2.utils.Cycler, jinja2.utils.Joiner)
 
 
+MAX_REPEAT = 100_000  # items or characters of a repeated string or list ('-' * 80)
+MAX_EXPONENT = 64
+
+
 class CourseSandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox (no underscore attributes, no mutating methods), with
-    attribute access further limited to the shells' own views (see _viewable)."""
+    attribute access further limited to the shells' own views (see _viewable), and no
+    product or power that would fill the memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise jinja2.sandbox.SecurityError(f"a power above {MAX_EXPONENT}")
+        if operator == "*" and any(isinstance(a, (str, list, tuple)) and isinstance(b, int) and
+                                   len(a) * b > MAX_REPEAT for a, b in ((left, right),
+                                                                        (right, left))):
+            raise jinja2.sandbox.SecurityError(f"a repetition of more than {MAX_REPEAT} items")
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         if not super().is_safe_attribute(obj, attr, value):

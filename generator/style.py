@@ -250,8 +250,8 @@ def _inside(named: _Named, course: Path) -> Path | None:
     real = Path(os.path.realpath(named.base / text))
     top = Path(os.path.realpath(course))
     if real != top and top not in real.parents:
-        named.ctx.error(named.loc, f"'{text}' lies outside the course folder {course} (files "
-                                   "of the course must stay inside it)")
+        named.ctx.error(named.loc, f"'{text}' lies outside the course folder {_shown(course)} "
+                                   "(files of the course must stay inside it)")
         return None
     return real
 

@@ -240,6 +240,8 @@ def test_override_shells_are_used(tmp_path):
     ("results[0].question.kind.solve", "access to attribute 'kind' of 'Question' object"),
     ("spec.marks.values", "access to attribute 'values' of 'Marks' object is unsafe"),
     ("q.params.clear()", "access to attribute 'clear' of 'dict' object is unsafe"),
+    ("'x' * 1000000", "a repetition of more than 100000 items"),
+    ("9 ** 99999999", "a power above 64"),
 ])
 def test_override_shells_are_sandboxed(tmp_path, expression, refused):
     shell = "document.tex.j2" if expression.startswith(("results", "spec")) else \
@@ -290,7 +292,7 @@ def test_a_missing_package_is_one_line_naming_it(tmp_path):
         "LaTeX package 'nosuchpackageanywhere' is not installed (nosuchpackageanywhere.sty "
         f"not found, asked for by the course preamble {str(preamble)} line 1): "
         "install the TeX Live package that holds it")
-    assert len(set(lines)) == 1 and "Emergency stop" not in str(caught.value)
+    assert len(lines) == 1 and "Emergency stop" not in str(caught.value)
 
 
 def test_a_known_package_names_its_debian_package():
