@@ -5,9 +5,9 @@ the answerkey version and a fingerprint of its code and templates, the bytes of 
 the `--set` overrides, the variant, the formats (together they determine every value, random
 ones included) and the course's style files (style.py: each place a project file was looked
 for, the project file, the preamble, the logo, the override shells, by content hash; the
-record keeps their paths, `inputs`, so the quick check can hash them again). A rebuild with the same key, whose recorded files are all still there
-unchanged, is skipped before anything heavy is even imported. Otherwise the build reuses what
-provably did not change: a question's figures when that question's resolved values are the
+record keeps their paths, `inputs`, so the quick check can hash them again). A rebuild with
+the same key, whose recorded files are all still there unchanged, is skipped before anything
+heavy is even imported. Otherwise the build reuses what provably did not change: a question's figures when that question's resolved values are the
 same, a PDF when its .tex (and every figure it includes) is byte-identical. The TeX
 installation itself is not part of the key: after upgrading TeX, build once with --force.
 

@@ -34,8 +34,7 @@ from .errors import Location, Problem
 from .i18n import LANGUAGES
 from .math_vocabulary import NO_COURSE, CourseVocabulary
 from .safeio import Refused, read_regular
-from .schema import INVALID, Choice, Ctx, Field, Identifier, ListOf, Loc, Record, Str, \
-    did_you_mean
+from .schema import INVALID, Choice, Ctx, Field, Identifier, ListOf, Loc, Record, Str, did_you_mean
 from .yamlsource import load_yaml
 
 PROJECT_FILE = "answerkey.yaml"

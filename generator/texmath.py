@@ -266,9 +266,13 @@ def _expand_once(tokens: list[str], macros) -> str:
         while len(arguments) < macro.arguments:
             argument, pos = _argument(tokens, pos, token)
             arguments.append(argument)
-        body = re.sub(r"#([1-9])", lambda m: _spaced(arguments[int(m[1]) - 1]), macro.body)
-        out.append(_spaced(body))
+        out.append(_spaced(_put_in(macro.body, arguments)))
     return "".join(out)
+
+
+def _put_in(body: str, arguments: list[str]) -> str:
+    """A macro's body with its arguments in place of #1..#9."""
+    return re.sub(r"#([1-9])", lambda m: _spaced(arguments[int(m[1]) - 1]), body)
 
 
 def _spaced(tex: str) -> str:
