@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="output root; each spec goes to DIR/<spec-stem>/ (default: output)")
     with_outputs(b)
     with_set(b)
+    b.add_argument("--watch", action="store_true",
+                   help="build, then rebuild whenever a spec or a file beside it changes "
+                        "(errors are printed and the watch goes on; Ctrl-C stops)")
     s = sub.add_parser("solve", help="print the answers JSON of a spec (no rendering, no TeX)")
     s.add_argument("spec", metavar="SPEC")
     with_set(s)
@@ -154,7 +157,6 @@ def run(args: argparse.Namespace) -> int:
         _print_out(render_json(spec, solve_spec(spec)))
         return EXIT_OK
     if args.command == "build":
-        from .cache import quick_up_to_date
         from .outdir import check_stems
 
         formats = _formats(args.to)
@@ -162,23 +164,17 @@ def run(args: argparse.Namespace) -> int:
         if not specs:
             raise SpecError([Problem.usage("no SPEC given and no specs/*.yaml here")])
         check_stems(specs)
-        targets = [Path(args.output) / Path(s).stem for s in specs]
-        if not args.force and all(quick_up_to_date(s, t, args.set, formats)
-                                  for s, t in zip(specs, targets)):
-            for target in targets:  # nothing to do: not even the solvers are imported
-                print(f"{target}/ is up to date (--force rebuilds it)")
+        if not args.watch:
+            _build(specs, Path(args.output), formats, args.set, args.force)
             return EXIT_OK
-        from .build import build
+        from .watch import watch
 
-        for outcome in build(specs, Path(args.output), formats, args.set, args.force):
-            if outcome.up_to_date:
-                print(f"{outcome.folder}/ is up to date (--force rebuilds it)")
-            else:
-                kept = f"; kept from before: {', '.join(outcome.kept)}" if outcome.kept else ""
-                print(f"built {outcome.folder}/ ({', '.join(formats)}; "
-                      f"{outcome.documents_compiled} PDF(s) compiled, "
-                      f"{outcome.figures_drawn} figure(s) drawn{kept})")
-        return EXIT_OK
+        forced = [args.force]  # --force applies to the first build only
+
+        def once() -> None:
+            _build(specs, Path(args.output), formats, args.set, forced.pop() if forced else False)
+
+        return watch(specs, Path(args.output), once)
     if args.command == "variants":
         from .variants import make_variants
 
@@ -193,6 +189,28 @@ def run(args: argparse.Namespace) -> int:
                       _formats(args.to), args.force)
         return EXIT_OK
     raise AssertionError(args.command)  # argparse only allows the commands above
+
+
+def _build(specs: list[str], output: Path, formats: tuple, overrides, force: bool) -> None:
+    """One `build` of the specs, a line per spec: built, or up to date."""
+    from .cache import quick_up_to_date
+
+    targets = [output / Path(s).stem for s in specs]
+    if not force and all(quick_up_to_date(s, t, overrides, formats)
+                         for s, t in zip(specs, targets)):
+        for target in targets:  # nothing to do: not even the solvers are imported
+            print(f"{target}/ is up to date (--force rebuilds it)", flush=True)
+        return
+    from .build import build
+
+    for outcome in build(specs, output, formats, overrides, force):
+        if outcome.up_to_date:
+            print(f"{outcome.folder}/ is up to date (--force rebuilds it)", flush=True)
+        else:
+            kept = f"; kept from before: {', '.join(outcome.kept)}" if outcome.kept else ""
+            print(f"built {outcome.folder}/ ({', '.join(formats)}; "
+                  f"{outcome.documents_compiled} PDF(s) compiled, "
+                  f"{outcome.figures_drawn} figure(s) drawn{kept})", flush=True)
 
 
 def _print_out(text: str) -> None:

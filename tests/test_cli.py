@@ -110,7 +110,7 @@ def test_usage_errors_exit_2(tmp_path):
     (["check"], "the following arguments are required: SPEC (`answerkey check --help` shows "
                 "the usage)"),
     (["buidl"], "argument COMMAND: invalid choice: 'buidl' (choose from 'build', 'solve', "
-                "'check', 'variants', 'kinds') (`answerkey --help` shows the usage)"),
+                "'check', 'variants', 'kinds', 'new', 'schema') (`answerkey --help` shows the usage)"),
     (["build", "--frobnicate\x1b[2J"], "unrecognized arguments: --frobnicate\\x1b[2J "
                                        "(`answerkey --help` shows the usage)"),
     (["solve", "a.yaml", "b.yaml"], "unrecognized arguments: b.yaml (`answerkey --help` shows "

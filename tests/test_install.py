@@ -35,7 +35,7 @@ from helpers import ROOT, pdf_text
 pytestmark = pytest.mark.slow
 
 PY = sys.executable  # the dev venv's Python: it builds, and its pip installs into the fresh venv
-DATA = ("templates/**/*", "examples/*.yaml", "locale/*.pot", "locale/*/LC_MESSAGES/*.po")
+DATA = ("templates/**/*", "examples/*.yaml", "examples/*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po")
 
 
 def run(*args, cwd=None, env=None) -> subprocess.CompletedProcess:

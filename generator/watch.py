@@ -1,0 +1,66 @@
+"""`build --watch`: build, then rebuild whenever a spec or a file next to it changes.
+
+A spec error or a failed build is printed as the build prints it, located, and the watch goes
+on; only Ctrl-C (or SIGTERM/SIGHUP) ends it. Each rebuild is the ordinary incremental build,
+so a question whose inputs did not change is reused, not solved or compiled again. The
+folders of the specs are watched recursively (a course's preamble, logo and templates live
+there), apart from the output root, hidden entries and editors' temporary files.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import AnswerkeyError, SpecError
+
+# An editor's backup, swap or lock file is not an edit of the course's files.
+_TEMPORARY = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload")
+
+
+def _relevant(path: Path, output: Path, roots: list[Path]) -> bool:
+    """True for a change answerkey should rebuild on: not in the output, not hidden or temporary."""
+    if path == output or output in path.parents:
+        return False
+    root = next((r for r in roots if r == path or r in path.parents), None)
+    parts = path.relative_to(root).parts if root else path.parts[-1:]
+    return not any(p.startswith((".", "#")) for p in parts) and not path.name.endswith(_TEMPORARY)
+
+
+def watch(specs: Iterable[str], output: Path, build_once: Callable[[], object],
+          log: Callable[[str], None] | None = None, stop=None) -> int:
+    """Run build_once now and after every relevant change, until interrupted (KeyboardInterrupt
+    propagates: the CLI prints its line and exits 130). `stop` (a threading.Event) ends the
+    watch too, for tests."""
+    from watchfiles import watch as changes  # imported only when watching
+
+    log = log or (lambda line: print(line, flush=True))
+    roots = sorted({Path(s).resolve().parent for s in specs})
+    output = output.resolve()
+    _attempt(build_once, log)
+    log(f"watching {', '.join(str(r) for r in roots)} for changes (Ctrl-C stops)")
+    for batch in changes(*roots, stop_event=stop, debounce=300, step=50,
+                         watch_filter=lambda _, p: _relevant(Path(p), output, roots)):
+        changed = sorted({Path(p).name for _, p in batch})
+        log(f"{time.strftime('%H:%M:%S')} changed: {', '.join(changed)}")
+        _attempt(build_once, log)
+    return 0
+
+
+def _attempt(build_once: Callable[[], object], log: Callable[[str], None]) -> None:
+    """One build; its errors are printed on stderr as `build` prints them, never raised."""
+    try:
+        build_once()
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        log("not built: fix the spec and save it again")
+    except (AnswerkeyError, OSError) as exc:
+        from .outdir import environment_error
+
+        reason = exc if isinstance(exc, AnswerkeyError) else environment_error(exc, "cannot go on")
+        print(f"error: {reason}", file=sys.stderr, flush=True)
+        log("not built: the previous output is kept")
+    sys.stdout.flush()
