@@ -9,7 +9,8 @@ record keeps their paths, `inputs`, so the quick check can hash them again). A r
 the same key, whose recorded files are all still there unchanged, is skipped before anything
 heavy is even imported. Otherwise the build reuses what provably did not change: a
 question's figures when that question's resolved values are the same, a PDF when its .tex
-(and every figure and course file it includes) is byte-identical. The TeX installation itself is not part of the key: after upgrading TeX, build once with --force.
+(and every figure and course file it includes) is byte-identical. The TeX installation
+itself is not part of the key: after upgrading TeX, build once with --force.
 
 Nothing in an output folder is trusted: a record that does not validate is ignored (a
 rebuild), and an earlier file is reused only when it is a regular file, reached without
