@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ORACLE := $(VENV)/.oracle
 
-.PHONY: setup setup-test key test snapshots bench fuzz docs clean
+.PHONY: setup setup-test key test snapshots bench fuzz docs messages clean
 
 # Python packages into .venv (re-done only when pyproject.toml changes) and TeX when missing;
 # the test set-up adds Debian's chromium for the browser test.
@@ -17,7 +17,7 @@ setup-test: $(ORACLE)
 	@scripts/ensure-system.sh
 	@$(BIN)/python -m compileall -q generator
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml generator/__init__.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
@@ -48,5 +48,8 @@ fuzz: setup-test  ## longer property-based fuzzing than the suite runs
 docs: setup  ## the manual into site/ (docs/, generated kind pages; warnings are errors)
 	$(BIN)/mkdocs build --strict
 
+messages: setup  ## extract the fixed words into generator/locale/answerkey.pot and update each catalogue
+	scripts/messages.sh
+
 clean:
-	rm -rf output .pytest_cache .hypothesis
+	rm -rf output site .pytest_cache .hypothesis
