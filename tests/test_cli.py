@@ -40,7 +40,7 @@ def test_check_ok_and_bad(tmp_path):
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"{bad}:2:1: decimal: unknown key 'decimal' (did you mean 'decimals'?); valid keys "
-        "here: title, subtitle, course, due, author, decimals, seed, language, questions",
+        "here: title, subtitle, course, due, author, decimals, seed, language, questions, style",
         f"{bad}:4:62: q5.kernel: expected a list of numbers, got 'three'",
     ]
     assert "Traceback" not in result.stderr

@@ -111,10 +111,14 @@ def test_every_disallowed_word_of_a_formula_is_reported(math, problems):
 
 
 def _preamble() -> str:
-    """The documents' own preamble, from the LaTeX shell."""
-    shell = (ROOT / "generator" / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
-    block = shell.split("\\ifdefined\\answerkeypreamble\\else\n")[1].split("\n\\fi\n")[0]
-    return block.replace(r"\VAR{version}", "test")
+    """The documents' own preamble, as the LaTeX shell renders it."""
+    from generator.preamble_format import preamble_of
+    from generator.render import render_latex
+    from generator.spec import parse_spec
+
+    spec = parse_spec("title: T\nquestions:\n  - {id: q, kind: text, statement: s, "
+                      "solution: s}\n", "t.yaml")
+    return preamble_of(render_latex(spec, [], True)[0])
 
 
 def _pdflatex(tmp_path, maths: list[str]) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ CNN = "{id: q6, kind: cnn_shapes, input: %s, layers: [{type: conv, filters: 2, k
 @pytest.mark.parametrize("text, expected", [
     ("title: T\ndecimal: 3\nquestions:\n  - " + CONV + "}\n",
      "s.yaml:2:1: decimal: unknown key 'decimal' (did you mean 'decimals'?); valid keys here: "
-     "title, subtitle, course, due, author, decimals, seed, language, questions"),
+     "title, subtitle, course, due, author, decimals, seed, language, questions, style"),
     ("title: T\nquestions:\n  - " + CONV + ", mode: [full]}\n",
      "q5.mode: unknown key 'mode' (did you mean 'modes'?); valid keys here: id, kind, title, "
      "points, statement, decimals, answer_space, constraints, input, kernel, modes, flip"),

@@ -159,9 +159,14 @@ def test_braces_that_name_nothing_are_refused_while_validating(statement, proble
 
 
 def _preamble() -> str:
-    shell = (ROOT / "generator" / "templates" / "latex" / "document.tex.j2").read_text(encoding="utf-8")
-    block = shell.split("\\ifdefined\\answerkeypreamble\\else\n")[1].split("\n\\fi\n")[0]
-    return block.replace(r"\VAR{version}", "test")
+    """The documents' own preamble, as the LaTeX shell renders it."""
+    from generator.preamble_format import preamble_of
+    from generator.render import render_latex
+    from generator.spec import parse_spec
+
+    spec = parse_spec("title: T\nquestions:\n  - {id: q, kind: text, statement: s, "
+                      "solution: s}\n", "t.yaml")
+    return preamble_of(render_latex(spec, [], True)[0])
 
 
 def test_the_latex_of_every_markdown_element_compiles(tmp_path):
