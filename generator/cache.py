@@ -60,11 +60,12 @@ def file_hash(path: Path) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """The version plus every source file and template: any edit changes every key."""
+    """The version plus every source file, template and message catalogue: any edit changes
+    every key."""
     digest = hashlib.sha256(__version__.encode())
     for root in (PACKAGE, TEMPLATES):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (
-                ".py", ".j2")):
+                ".py", ".j2", ".po")):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
