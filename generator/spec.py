@@ -12,7 +12,7 @@ from typing import Any
 
 from . import constraints, placeholders, randomize, style
 from .errors import Location, Problem, SpecError
-from .i18n import LANGUAGES, ngettext
+from .i18n import LANGUAGES, _, ngettext
 from .kinds import KINDS
 from .math_vocabulary import course_macros_active
 from .safeio import Refused, read_regular
@@ -110,7 +110,9 @@ class Question:
             return ""
         total = points_text(self.points_total)
         if isinstance(self.points, list) and len(self.points) > 1:
-            return f"{total}: {' + '.join(f'{p:g}' for p in self.points)}"
+            # Translators: a question's points, its total then each part's: "14 points: 4 + 4 + 6"
+            return _("{total}: {parts}").format(
+                total=total, parts=" + ".join(f"{p:g}" for p in self.points))
         return total
 
 
@@ -157,7 +159,7 @@ class Spec:
         """What a variant's pages print in their header: the student id, or the variant."""
         if self.student is not None:
             return self.student
-        return None if self.variant is None else f"variant {self.variant}"
+        return None if self.variant is None else _("variant {n}").format(n=self.variant)
 
     @property
     def draw_key(self) -> str:
