@@ -43,8 +43,9 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
     (when `reuse`) if the cache `record` proves them unchanged and their bytes still match
     it (outputs of other formats are carried over later, by `_carry_over`). PDFs are
     compiled by `compiler` as soon as their inputs exist: a document without figures while
-    the figures are drawn (by `figure_pool`, a plots.FigurePool, if given), the HTML page
-    while LaTeX runs. Returns (outcome, extra cache data)."""
+    the figures are drawn (by `figure_pool`, a plots.FigurePool, if given), the HTML pages
+    while LaTeX runs (once the SVGs are drawn, when the pages embed them). Returns (outcome,
+    extra cache data)."""
     record = record or {}
     old_files = record.get("files", {})
 
@@ -93,13 +94,17 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             drawing.write("pdf")
         for job in illustrated:
             start(job)
-        if "html" in formats:  # while LaTeX runs and the SVGs it links to are drawn
-            (folder / "index.html").write_text(render_html(spec, results), encoding="utf-8")
-            (folder / "handout.html").write_text(render_html(spec, results, key=False),
-                                                 encoding="utf-8")
+        inline = "html" in formats and spec.style.inline_figures
+        if drawing is not None and inline:  # the pages embed the SVGs: wait for them
+            drawing.write("svg")
+        if "html" in formats:  # while LaTeX runs (and the SVGs it links to are drawn)
+            images = _page_images(spec.style, results, folder) if inline else None
+            for name, key in (("index.html", True), ("handout.html", False)):
+                (folder / name).write_text(render_html(spec, results, key, images),
+                                           encoding="utf-8")
         if "json" in formats:
             (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
-        if drawing is not None and "svg" in wanted:
+        if drawing is not None and "svg" in wanted and not inline:
             drawing.write("svg")
         if drawing is not None:
             outcome.figures_drawn = len(drawing.files)
@@ -121,6 +126,14 @@ def _write_course_files(style: Style, folder: Path, formats) -> None:
         (folder / style.logo.name).write_bytes(style.logo.data)
     if "html" in formats and style.page_logo != style.logo.name:
         (folder / style.page_logo).write_bytes(_rendered_logo(style.logo))
+
+
+def _page_images(style: Style, results, folder: Path) -> dict[str, bytes]:
+    """The bytes of every image the page shows, by file name, read from `folder` (where the
+    figures and the page's logo are already written)."""
+    names = [f"figures/{name}.svg" for r in results for name in r.figure_names]
+    names += [style.page_logo] if style.logo is not None else []
+    return {name: (folder / name).read_bytes() for name in names}
 
 
 def _rendered_logo(logo) -> bytes:

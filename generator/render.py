@@ -4,9 +4,12 @@ override shells (style.templates) are rendered in Jinja2's sandbox (generator/sa
 
 from __future__ import annotations
 
+from base64 import b64encode
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, wraps
 from importlib import import_module
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -65,6 +68,10 @@ def rich_html(text: str) -> Markup:
 CONTENT_SECURITY_POLICY = Markup(
     "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
     "base-uri 'none'; form-action 'none'")
+# The same for a page that embeds its images (style.inline_figures): data: images too.
+INLINE_POLICY = Markup(str(CONTENT_SECURITY_POLICY).replace("img-src 'self';",
+                                                            "img-src 'self' data:;"))
+_IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 LATEX_SYNTAX = dict(block_start_string=r"\BLOCK{", block_end_string="}",
                     variable_start_string=r"\VAR{", variable_end_string="}",
                     comment_start_string=r"\#{", comment_end_string="}")
@@ -245,13 +252,34 @@ def render_latex(spec, results, key: bool) -> tuple[str, list[QuestionSpan]]:
     return tex, spans
 
 
+def data_uri(name: str, data: bytes) -> str:
+    """The image file `name` (.svg, .png or .jpg) with bytes `data` as a base64 data: URI."""
+    return f"data:{_IMAGE_TYPES[Path(name).suffix]};base64,{b64encode(data).decode('ascii')}"
+
+
+def _embedder(images: Mapping[str, bytes]):
+    """The `src` of a page that embeds its images: each file name as a data: URI of its
+    bytes in `images`."""
+    def src(name: str) -> str:
+        if name not in images:
+            raise KeyError(f"the page embeds {name} but was not given its bytes")
+        return data_uri(name, images[name])
+    return src
+
+
 @_in_its_language
-def render_html(spec, results, key: bool = True) -> str:
-    """The key (key=True) or the handout as one static HTML page with MathML."""
+def render_html(spec, results, key: bool = True,
+                images: Mapping[str, bytes] | None = None) -> str:
+    """The key (key=True) or the handout as one static HTML page with MathML. With the
+    style's inline_figures, every image (figures/NAME.svg, the logo) is embedded as a data:
+    URI of its bytes in `images`, by file name; otherwise the page links to the files."""
+    inline = spec.style.inline_figures
+    src = _embedder(images or {}) if inline else str
+    policy = INLINE_POLICY if inline else CONTENT_SECURITY_POLICY
     env = _environment(spec, "html")
     sections = []
     for view, result in zip(question_views(spec, results), results):
-        present, writer = presentation(view.kind), HtmlWriter()
+        present, writer = presentation(view.kind), HtmlWriter(src)
         statement = writer.write(_statement(view, present))
         answer = writer.write(present.answer(view)) if key else ""
         sections.append(env.get_template("question.html.j2").render(
@@ -259,8 +287,9 @@ def render_html(spec, results, key: bool = True) -> str:
             checks=result.checks))
     page = env.get_template("document.html.j2").render(
         spec=spec, key=key, body=Markup("".join(sections)), results=results,
-        version=__version__, style=spec.style, csp=CONTENT_SECURITY_POLICY)
+        version=__version__, style=spec.style, csp=policy,
+        logo_src=src(spec.style.page_logo) if spec.style.logo else None)
     if "document.html.j2" in spec.style.templates:
-        sandbox.require_policy(page, str(CONTENT_SECURITY_POLICY),
+        sandbox.require_policy(page, str(policy),
                                spec.style.templates["document.html.j2"].source)
     return page

@@ -1,4 +1,5 @@
-"""The course's look: preamble, logo, header and footer, document class, paper, shells.
+"""The course's look: preamble, logo, header and footer, document class, paper, shells, and
+whether the pages embed their images.
 
 Where it comes from: the spec's `style:` block and a project file, `answerkey.yaml`, holding
 `style:` (and `language:`), looked for in the spec's folder, then each parent folder up to
@@ -34,7 +35,19 @@ from .errors import Location, Problem
 from .i18n import LANGUAGES
 from .math_vocabulary import NO_COURSE, CourseVocabulary
 from .safeio import Refused, read_regular
-from .schema import INVALID, Choice, Ctx, Field, Identifier, ListOf, Loc, Record, Str, did_you_mean
+from .schema import (
+    INVALID,
+    Bool,
+    Choice,
+    Ctx,
+    Field,
+    Identifier,
+    ListOf,
+    Loc,
+    Record,
+    Str,
+    did_you_mean,
+)
 from .yamlsource import load_yaml
 
 PROJECT_FILE = "answerkey.yaml"
@@ -63,6 +76,9 @@ STYLE_FIELDS = {
     "templates": Field(_FILE, doc="a folder whose document.tex.j2, question.tex.j2, "
                                   "document.html.j2, question.html.j2 replace the built-in "
                                   "shells"),
+    "inline_figures": Field(Bool(), doc="embed the figures and the logo in index.html and "
+                                        "handout.html, so each page is one file "
+                                        "(default false)"),
 }
 PROJECT_FIELDS = {"style": Field(Record(STYLE_FIELDS)),
                   "language": Field(Choice(LANGUAGES), doc="the language of the fixed words")}
@@ -88,6 +104,7 @@ class Style:
     classoptions: tuple[str, ...] = ()
     papersize: str = "a4"
     language: str = "en"
+    inline_figures: bool = False
     preamble: CourseFile | None = None
     logo: CourseFile | None = None
     templates: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
@@ -214,7 +231,7 @@ def _shown(path: Path) -> str:
 
 def _files(given: dict[str, _Named], course: Path, inputs: dict[str, str]) -> Style:
     plain = {k: given[k].value for k in ("header", "footer", "documentclass", "papersize",
-                                         "language") if k in given}
+                                         "language", "inline_figures") if k in given}
     options = tuple(given["classoptions"].value) if "classoptions" in given else ()
     preamble = logo = None
     macros, templates = NO_COURSE, {}

@@ -4,6 +4,7 @@ page); text escaped, every formula converted to MathML through the allow-list.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .. import doc
 from ..escape import html_escape
@@ -48,6 +49,12 @@ def _text(text: str) -> str:
 
 
 class HtmlWriter(Writer):
+    """Writes blocks as HTML; `src` gives an image file's address on the page (by default
+    its name: a sibling file; render.py's for a page that embeds its images)."""
+
+    def __init__(self, src: Callable[[str], str] = str):
+        self.src = src
+
     def write(self, blocks) -> str:
         return "".join(self.blocks([b]).rstrip("\n") + "\n" for b in blocks)
 
@@ -116,7 +123,8 @@ class HtmlWriter(Writer):
         return "\n".join(out + [f"</{tag}>"])
 
     def block_figure(self, node: doc.Figure) -> str:
-        return (f'<figure>\n<img src="figures/{_text(node.name)}.svg" alt="{_text(node.alt)}">\n'
+        src = self.src(f"figures/{node.name}.svg")
+        return (f'<figure>\n<img src="{_text(src)}" alt="{_text(node.alt)}">\n'
                 f"<figcaption>{self.inline(node.caption)}</figcaption>\n</figure>")
 
     def block_table(self, node: doc.Table) -> str:
