@@ -54,7 +54,8 @@ TOP_FIELDS = {
                       doc="the language of the fixed words: en (English) or fr (French)"),
     "style": Field(Record(style.STYLE_FIELDS),
                    doc="the course's look: preamble, logo, header, footer, documentclass, "
-                       "classoptions, papersize, language, templates (docs/course-look.md)"),
+                       "classoptions, papersize, language, templates, inline_figures "
+                       "(docs/course-look.md)"),
     "questions": Field(ListOf(Record({}), max_len=200), required=True,  # checked one by one
                        doc="the questions, each with an id, a kind and the kind's keys"),
 }
