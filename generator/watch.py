@@ -3,8 +3,9 @@
 A spec error or a failed build is printed as the build prints it, located, and the watch goes
 on; only Ctrl-C (or SIGTERM/SIGHUP) ends it. Each rebuild is the ordinary incremental build,
 so a question whose inputs did not change is reused, not solved or compiled again. The
-folders of the specs are watched recursively (a course's preamble, logo and templates live
-there), apart from the output root, hidden entries and editors' temporary files.
+folders of the specs and their course folders are watched recursively (a course's project
+file, preamble, logo and templates live there), apart from the output root, hidden entries and
+editors' temporary files.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def watch(specs: Iterable[str], output: Path, build_once: Callable[[], object],
     from watchfiles import watch as changes  # imported only when watching
 
     log = log or (lambda line: print(line, flush=True))
-    roots = sorted({Path(s).resolve().parent for s in specs})
+    roots = watched_folders(specs)
     output = output.resolve()
     _attempt(build_once, log)
     log(f"watching {', '.join(str(r) for r in roots)} for changes (Ctrl-C stops)")
@@ -47,6 +48,22 @@ def watch(specs: Iterable[str], output: Path, build_once: Callable[[], object],
         log(f"{time.strftime('%H:%M:%S')} changed: {', '.join(changed)}")
         _attempt(build_once, log)
     return 0
+
+
+def watched_folders(specs: Iterable[str]) -> list[Path]:
+    """Each spec's folder, and the course folder of its project file (answerkey.yaml) when
+    that is higher up: the files a style names live in one of them."""
+    from .style import project_places
+
+    folders = set()
+    for spec in specs:
+        folder = Path(spec).resolve().parent
+        folders.add(folder)
+        project = next((p for p in project_places(folder) if p.is_file()), None)
+        if project:
+            folders.add(project.parent)
+    # a folder inside another watched one is watched already
+    return sorted(f for f in folders if not any(g in f.parents for g in folders))
 
 
 def _attempt(build_once: Callable[[], object], log: Callable[[str], None]) -> None:

@@ -10,7 +10,6 @@ from generator import mathml
 from generator.escape import check_user_math, math_problems, math_source
 from generator.math_vocabulary import ALLOWED_MACROS, ARITY, DELIMITED, ENVIRONMENT_COLUMNS
 from generator.mathml import MathMLError, to_mathml
-from helpers import ROOT
 
 AMP = "'&' outside a matrix or cases environment (write \\& for an ampersand)"
 REFUSED = {  # math -> the exact problem check reports

@@ -12,7 +12,6 @@ from generator.rich_writers import to_html, to_latex
 from generator.richtext import rich_problems
 from generator.schema import INVALID, Ctx, Loc, RichText
 from generator.yamlsource import Marks
-from helpers import ROOT
 
 SAMPLE = """Compute **the output** and *explain* `conv1d`:
 

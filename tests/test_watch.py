@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from generator.watch import _relevant
+from generator.watch import _relevant, watched_folders
 from helpers import start_cli
 
 GOOD = "title: T\nquestions:\n  - {id: q1, kind: convolution, input: [1, 2, 3], kernel: [%s]}\n"
@@ -80,3 +80,15 @@ def test_watch_is_an_option_of_build_only():
     process = start_cli("check", Path("specs/ift6135-a1.yaml"), "--watch")
     assert process.wait(timeout=30) == 2
     assert "--watch" in process.stderr.read()
+
+
+def test_the_course_folder_of_a_project_file_is_watched_too(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "answerkey.yaml").write_text("style: {header: H}\n")
+    (tmp_path / "term" / "week1").mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    specs = [tmp_path / "term" / "week1" / "a1.yaml", tmp_path / "other" / "a2.yaml"]
+    assert watched_folders(map(str, specs)) == [tmp_path.resolve()]
+    (tmp_path / "answerkey.yaml").unlink()
+    assert watched_folders(map(str, specs)) == sorted(
+        [(tmp_path / "other").resolve(), (tmp_path / "term" / "week1").resolve()])
