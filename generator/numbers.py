@@ -126,6 +126,12 @@ def fmt_vector(xs, decimals: int) -> MathText:
     return MathText("[" + ", ".join(fmt(x, decimals) for x in xs) + "]")
 
 
+def fmt_matrix(rows, decimals: int) -> MathText:
+    """A bmatrix with every entry through fmt()."""
+    body = r" \\ ".join(" & ".join(fmt(x, decimals) for x in row) for row in rows)
+    return MathText(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
+
+
 def json_number(x):
     """float64 results for JSON: full precision; integral values as ints (exact below 2^53)."""
     if isinstance(x, bool) or x is None or isinstance(x, (str, Integral)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from numbers import Real
 
-from .numbers import MathText, fmt, fmt_vector
+from .numbers import fmt, fmt_matrix, fmt_vector
 from .richtext import placeholder_names
 from .schema import INVALID, did_you_mean
 
@@ -65,8 +65,7 @@ def display(name: str, value, decimals: int) -> str:
     if isinstance(value, list) and value and all(
             isinstance(row, list) and row and len(row) == len(value[0])
             and all(_is_number(x) for x in row) for row in value):
-        rows = (" & ".join(fmt(x, decimals) for x in row) for row in value)
-        return MathText(r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}")
+        return fmt_matrix(value, decimals)
     if value is None:
         raise PlaceholderError(f"'{{{name}}}' has no value in this question")
     if isinstance(value, dict):

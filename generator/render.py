@@ -20,8 +20,9 @@ from .escape import html_escape, latex_escape
 from .kinds import KINDS
 from .latex import QuestionSpan
 from .math_vocabulary import course_macros_active
-from .numbers import MathText, fmt, fmt_factor, fmt_terms, fmt_vector
-from .writers import HtmlWriter, LatexWriter, html, latex
+from .numbers import MathText, fmt, fmt_factor, fmt_matrix, fmt_terms, fmt_vector
+from .rich_writers import bound_html, bound_latex
+from .writers import HtmlWriter, LatexWriter
 
 
 class Latex(str):
@@ -55,12 +56,12 @@ def _html_finalize(value):
 
 def rich_latex(text: str) -> Latex:
     """The shells' `rich` filter: checked user Markdown with $math$ as LaTeX."""
-    return Latex(latex.rich(text))
+    return Latex(bound_latex(text))
 
 
 def rich_html(text: str) -> Markup:
     """The shells' `rich` filter: checked user Markdown with $math$ as HTML with MathML."""
-    return Markup(html.rich(text))
+    return Markup(bound_html(text))
 
 
 # The page's policy: its inline style sheet and sibling images, nothing else (no script may
@@ -191,8 +192,7 @@ class QuestionView:
 
     def mat(self, rows) -> MathText:
         """A bmatrix of formatted numbers."""
-        body = r" \\ ".join(" & ".join(self.n(x) for x in row) for row in rows)
-        return MathText(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
+        return fmt_matrix(rows, self.decimals)
 
 
 def question_views(spec, results) -> list[QuestionView]:

@@ -154,3 +154,16 @@ def to_latex(text: str, values: Values | None = None, placeholders: bool = False
 def to_html(text: str, values: Values | None = None, placeholders: bool = False) -> str:
     """A checked user text as HTML with MathML."""
     return HtmlWriter(values).write(parse(text, placeholders))
+
+
+def bound_latex(text: str) -> str:
+    """A checked user text as LaTeX; a statement bound to its question's values
+    (placeholders.bind) gets them in place of its {names}."""
+    values = getattr(text, "values", None)
+    return to_latex(text, values, placeholders=values is not None)
+
+
+def bound_html(text: str) -> str:
+    """A checked user text as HTML with MathML; a bound statement gets its values."""
+    values = getattr(text, "values", None)
+    return to_html(text, values, placeholders=values is not None)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from .. import doc
 from ..escape import html_escape
 from ..mathml import page_mathml
-from ..rich_writers import to_html
+from ..rich_writers import bound_html as rich
 from .base import Writer
 
 # Line-break hints for TeX only: the page's lines break by themselves.
@@ -36,12 +36,6 @@ def _pieces(tex: str) -> list[str]:
             pieces.append(tex[start:m.start()])
             start = m.end()
     return [p for p in pieces + [tex[start:]] if p.strip()]
-
-
-def rich(text: str) -> str:
-    """A user's checked Markdown as HTML; a statement bound to its values gets them."""
-    values = getattr(text, "values", None)
-    return to_html(text, values, placeholders=values is not None)
 
 
 def _text(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import doc
 from ..escape import latex_escape
-from ..rich_writers import to_latex
+from ..rich_writers import bound_latex as rich
 from .base import Writer
 
 _GAPS = {"": "", "none": "@{}", "thin": r"@{\,}", "space": r"@{\ }", "quad": r"@{\quad}"}
@@ -15,12 +15,6 @@ _SIZES = {"": "", "small": r"\small", "footnote": r"\footnotesize"}
 def _share(width: float) -> str:
     """0.77 -> '0.77' before \\linewidth; the whole width is just \\linewidth."""
     return "" if width == 1.0 else f"{width:g}"
-
-
-def rich(text: str) -> str:
-    """A user's checked Markdown as LaTeX; a statement bound to its values gets them."""
-    values = getattr(text, "values", None)
-    return to_latex(text, values, placeholders=values is not None)
 
 
 class LatexWriter(Writer):
