@@ -169,7 +169,6 @@ class LayerWork:
     """One layer: its geometry, the output size worked out per dimension, its parameters."""
 
     number: int
-    title: str  # how the statement introduces it: "The first layer"
     type: str  # conv, maxpool or avgpool
     filters: int | None  # conv only
     input: list  # C, H, W
@@ -198,14 +197,13 @@ class ShapesWork:
     layers: list  # of LayerWork
     about_all: bool  # the parts ask about every layer
     layer: LayerWork  # the layer asked about (the last one for about: all)
-    name: str  # how the parts name it: "the last layer", "each layer"
     output_label: str  # the output part's label, "(a)"; "" when not asked
     params_label: str
     total_params: int
 
 
-def _layer(n: int, count: int, layer: dict, shape: list, bias: bool) -> LayerWork:
-    """Layer n (1 is the first) of count on an input of shape C, H, W."""
+def _layer(n: int, layer: dict, shape: list, bias: bool) -> LayerWork:
+    """Layer n (1 is the first) on an input of shape C, H, W."""
     c_in, ceil = shape[0], layer.get("ceil_mode", False)
     height, width = (size_formula(i, g["k"], g["s"], g["p"], g["d"], ceil)
                      for i, g in zip(shape[1:], _dims(layer)))
@@ -215,9 +213,8 @@ def _layer(n: int, count: int, layer: dict, shape: list, bias: bool) -> LayerWor
     else:
         c_out, weights, biases = c_in, 0, 0
     output = [c_out, height.out, width.out]
-    name = _layer_name(n, count)
     geometry = [(f.i, f.k, f.s, f.p, f.d) for f in (height, width)]
-    return LayerWork(n, name[0].upper() + name[1:], layer["type"], layer.get("filters"),
+    return LayerWork(n, layer["type"], layer.get("filters"),
                      list(shape), output, c_out * height.out * width.out, height, width,
                      geometry[0] == geometry[1], bool(height.p or width.p),
                      height.d != 1 or width.d != 1,
@@ -229,7 +226,7 @@ def solve(params: dict) -> Solution:
     """Walk the stack: each layer's output shape, the division behind it, its parameters."""
     shape, layers = list(params["input"]), []
     for n, layer in enumerate(params["layers"], 1):
-        layers.append(_layer(n, len(params["layers"]), layer, shape, params["bias"]))
+        layers.append(_layer(n, layer, shape, params["bias"]))
         shape = layers[-1].output
     total = sum(L.params for L in layers)
     output, counts = _asked(params, layers)
@@ -242,21 +239,9 @@ def solve(params: dict) -> Solution:
     about = params["about"]
     work = ShapesWork(list(params["input"]), c * h * w, c == 3, params["bias"], layers,
                       about == "all", layers[-1 if about in ABOUT else about - 1],
-                      _layer_name(about, len(layers)), labels.get("output", ""),
+                      labels.get("output", ""),
                       labels.get("params", ""), total)
     return Solution(answers, work)
-
-
-ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
-
-
-def _layer_name(about, count: int) -> str:
-    """How the statement names the layer asked about: 'the last layer', 'the second layer'."""
-    if about == "all":
-        return "each layer"
-    if about == "last" or (about == count and count > 1):
-        return "the last layer"
-    return f"the {ORDINALS[about - 1]} layer" if about <= 10 else f"layer {about}"
 
 
 def _asked(params: dict, layers: list) -> tuple[dict, dict]:
