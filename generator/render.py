@@ -7,7 +7,7 @@ from __future__ import annotations
 from base64 import b64encode
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 from importlib import import_module
 from pathlib import Path
 
@@ -117,7 +117,7 @@ def _format_of(name: str) -> str:
     return next(fmt for ending, fmt in _FORMAT.items() if name.endswith(ending))
 
 
-@cache
+@lru_cache(maxsize=8)  # a watch session edits its shells: keep only the recent ones
 def course_env(fmt: str, overrides: tuple) -> jinja2.Environment:
     """The shells of `fmt` with a course's `overrides` ((name, text, file shown) triples)
     searched first, in the sandbox, with the built-in shells' finalizer, escaping, filters."""

@@ -10,6 +10,7 @@ editors' temporary files.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -59,7 +60,7 @@ def watched_folders(specs: Iterable[str]) -> list[Path]:
     for spec in specs:
         folder = Path(spec).resolve().parent
         folders.add(folder)
-        project = next((p for p in project_places(folder) if p.is_file()), None)
+        project = next((p for p in project_places(folder) if os.path.lexists(p)), None)
         if project:
             folders.add(project.parent)
     # a folder inside another watched one is watched already

@@ -18,6 +18,7 @@ from generator.kinds import KINDS, PLOTTING  # noqa: E402
 from generator.kinds.base import Solution  # noqa: E402
 from generator.render import question_views  # noqa: E402
 from generator.solve import load_specs, solve_spec  # noqa: E402
+from generator.style import SHELLS  # noqa: E402
 from generator.writers import HtmlWriter, LatexWriter  # noqa: E402
 from helpers import ROOT  # noqa: E402
 
@@ -62,8 +63,7 @@ def test_one_presentation_and_no_template_pair(name):
 
 
 def test_no_kind_template_is_left():
-    shells = {"document.tex.j2", "question.tex.j2", "document.html.j2", "question.html.j2"}
-    assert {p.name for p in TEMPLATES.glob("*/*.j2")} == shells
+    assert {p.name for p in TEMPLATES.glob("*/*.j2")} == set(SHELLS)
 
 
 @pytest.mark.parametrize("name", NAMES)

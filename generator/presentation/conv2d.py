@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..doc import Math, align, equation, heading, para
 from ..i18n import _, ngettext
 from ..kinds.conv2d import MAX_WRITTEN
+from .layer_formula import shape
 from .words import listing, sentence, thousands
 
 
@@ -22,10 +23,6 @@ def _w(w, f, c, tilde=False) -> str:
 
 def _y(w, f) -> str:
     return "Y" + (f"^{{({f})}}" if w.filters > 1 else "")
-
-
-def _shape(*sizes) -> str:
-    return r" \times ".join(str(s) for s in sizes)
 
 
 def _matrices(q, rows, name, matrix) -> list:
@@ -52,9 +49,9 @@ def _setting(q, key, symbol, message) -> tuple:
 def statement(q) -> list:
     w = q.work
     k_h, k_w = w.kernel
-    shape = (_shape(w.channels, w.height.i, w.width.i) if w.channels > 1
-             else _shape(w.height.i, w.width.i))
-    kernel = _shape(w.channels, k_h, k_w) if w.channels > 1 else _shape(k_h, k_w)
+    size = (shape([w.channels, w.height.i, w.width.i]) if w.channels > 1
+            else shape([w.height.i, w.width.i]))
+    kernel = shape([w.channels, k_h, k_w]) if w.channels > 1 else shape([k_h, k_w])
     if w.filters == 1:
         filters = sentence(_("the filter {W} ({shape})"), W=Math("W"), shape=Math(kernel))
     else:
@@ -75,7 +72,7 @@ def statement(q) -> list:
                if q.params["bias"] is not None else
                _("Compute the {operation} of the input {X} ({shape}) with {filters}; "
                  "{settings}. Give the output shape and the output maps."))
-    out = [para(sentence(message, operation=operation, X=Math("X"), shape=Math(shape),
+    out = [para(sentence(message, operation=operation, X=Math("X"), shape=Math(size),
                          filters=filters, b=Math("b"), settings=settings))]
     out += _matrices(q, w.input_rows, lambda c: _x(w, c), lambda c: w.inputs[c])
     out += _matrices(q, w.kernel_rows, lambda u: _w(w, *u), lambda u: w.kernels[u[0]][u[1]])
@@ -148,9 +145,9 @@ def _padding(q) -> list:
     sides = (sentence(_("{rows}, and {columns}"), rows=rows, columns=columns)
              if w.height.p and w.width.p else rows if w.height.p else columns)
     c, h, wd = q.answers["padded_shape"]
-    shape = _shape(c, h, wd) if w.channels > 1 else _shape(h, wd)
+    size = shape([c, h, wd]) if w.channels > 1 else shape([h, wd])
     return [para(sentence(_("Padding adds {sides}: {padded} is {shape}."), sides=sides,
-                          padded=Math(r"X^{\mathrm{pad}}"), shape=Math(shape))),
+                          padded=Math(r"X^{\mathrm{pad}}"), shape=Math(size))),
             *_matrices(q, w.padded_rows, lambda c: _x(w, c, pad=True), lambda c: w.padded[c])]
 
 
