@@ -66,7 +66,7 @@ def test_stride_and_dilation_by_hand():
     rows = [[5 * r + c for c in range(5)] for r in range(5)]
     _, s = solve(f"input: {rows}\nkernels: [[[1, 1], [1, 1]]]\nstride: 2\ndilation: 2")
     assert s.answers["output"] == [[[24, 32], [64, 72]]]
-    assert (s.work.height.numerator, s.work.height.out, s.work.height.uncovered) == (2, 2, 0)
+    assert (s.work.height.numerator, s.work.height.out, s.work.height.dropped) == (2, 2, 0)
 
 
 def test_channels_filters_and_bias_by_hand():
@@ -84,9 +84,9 @@ def test_channels_filters_and_bias_by_hand():
 def test_an_uncovered_row_is_counted():
     _, s = solve("input: [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]\nkernels: [[[1, 1]]]\nstride: 3")
     # width: floor((5 - 2)/3) + 1 = 2 windows, at columns 0-1 and 3-4; none reaches column 5
-    assert (s.work.width.numerator, s.work.width.out, s.work.width.uncovered) == (3, 2, 0)
+    assert (s.work.width.numerator, s.work.width.out, s.work.width.dropped) == (3, 2, 0)
     _, s = solve("input: [[1, 2, 3, 4, 5, 6]]\nkernels: [[[1, 1]]]\nstride: 3")
-    assert (s.work.width.numerator, s.work.width.out, s.work.width.uncovered) == (4, 2, 1)
+    assert (s.work.width.numerator, s.work.width.out, s.work.width.dropped) == (4, 2, 1)
     assert s.answers["output"] == [[[3, 9]]]
     params, s = solve("input: [[1, 2, 3, 4, 5, 6, 7]]\nkernels: [[[1, 1]]]\nstride: 3")
     words = [doc.text_of(b.children) for b in present.answer(_view(params, s))

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..errors import VerificationError
-from ..numeric.layers import effective_kernel, layer_problem, output_size
+from ..numeric.layers import SizeFormula, layer_problem, size_formula
 from ..schema import Array, Bool, Field, Int, ListOf, NumberOrPair, Vector, pair
 from . import conv2d_layout as layout
 from .base import Check, Solution
@@ -61,20 +61,6 @@ FIELDS = {
 
 
 @dataclass(frozen=True)
-class Dim:
-    """One dimension's output size: out = ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1."""
-
-    i: int
-    k: int
-    s: int
-    p: int
-    d: int
-    numerator: int  # i + 2p − d(k − 1) − 1
-    out: int
-    uncovered: int  # numerator mod s: the last rows (columns) of the padded input no window reaches
-
-
-@dataclass(frozen=True)
 class Entry:
     """One output entry written out: its position, its (input, weight) products line by
     line as laid out, the bias added (None without one) and the sum."""
@@ -105,8 +91,8 @@ class Conv2dWork:
     filters: int
     kernel: tuple  # (k_h, k_w)
     flip: bool
-    height: Dim
-    width: Dim
+    height: SizeFormula
+    width: SizeFormula
     inputs: list  # C matrices H×W, as given
     kernels: list  # F lists of C matrices k_h×k_w, as given
     padded: list  # C matrices (H + 2p_h)×(W + 2p_w)
@@ -125,14 +111,13 @@ def _channels(value: list) -> list:
     return value if isinstance(value[0][0], list) else [value]
 
 
-def _dims(params: dict) -> tuple[Dim, Dim]:
-    """Height and width: each output size, by PyTorch's rule (numeric.layers)."""
+def _dims(params: dict) -> tuple[SizeFormula, SizeFormula]:
+    """Height and width: each output size worked out, by PyTorch's rule (numeric.layers)."""
     x, k = _channels(params["input"]), _channels(params["kernels"][0])
     dims = []
     for axis, i, kk in ((0, len(x[0]), len(k[0])), (1, len(x[0][0]), len(k[0][0]))):
         s, p, d = (pair(params[key])[axis] for key in ("stride", "padding", "dilation"))
-        numerator = i + 2 * p - effective_kernel(kk, d)
-        dims.append(Dim(i, kk, s, p, d, numerator, output_size(i, kk, s, p, d), numerator % s))
+        dims.append(size_formula(i, kk, s, p, d))
     return dims[0], dims[1]
 
 

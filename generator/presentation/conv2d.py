@@ -120,17 +120,17 @@ def _size(name: str, dim, sub: str) -> list:
 def _uncovered(dim, sub: str) -> list:
     """A note when the stride does not divide evenly: the rows (sub h) or columns (w) no
     window reaches."""
-    if not dim.uncovered:
+    if not dim.dropped:
         return []
     message = (ngettext("The division by {s} is not exact: the last row of the padded input "
                         "lies in no window.",
                         "The division by {s} is not exact: the last {n} rows of the padded "
-                        "input lie in no window.", dim.uncovered) if sub == "h" else
+                        "input lie in no window.", dim.dropped) if sub == "h" else
                ngettext("The division by {s} is not exact: the last column of the padded input "
                         "lies in no window.",
                         "The division by {s} is not exact: the last {n} columns of the padded "
-                        "input lie in no window.", dim.uncovered))
-    return [para(sentence(message, s=Math(f"s_{sub} = {dim.s}"), n=Math(str(dim.uncovered))))]
+                        "input lie in no window.", dim.dropped))
+    return [para(sentence(message, s=Math(f"s_{sub} = {dim.s}"), n=Math(str(dim.dropped))))]
 
 
 def _padding(q) -> list:
