@@ -67,7 +67,7 @@ def resolve(raw: dict, loc: Loc, ctx: Ctx, seed: int, key: str, qid: str, attemp
     return walk(raw, loc), drawn
 
 
-_BOUND = Number(max_abs=1e12)
+DECIMALS = Number(integer=True, min=0, max=15)  # uniform's decimals
 
 
 def _draw(spec: dict, loc: Loc, ctx: Ctx, rng: np.random.Generator):
@@ -98,7 +98,7 @@ def _draw(spec: dict, loc: Loc, ctx: Ctx, rng: np.random.Generator):
     if kind == "randint":
         return int(rng.integers(lo, hi, endpoint=True))
     decimals = spec.get("decimals", 2)
-    if Number(integer=True, min=0, max=15)(decimals, loc.key("decimals"), ctx) is INVALID:
+    if DECIMALS(decimals, loc.key("decimals"), ctx) is INVALID:
         return INVALID
     value = round(float(rng.uniform(lo, hi)), decimals)
     return min(max(value, lo), hi)

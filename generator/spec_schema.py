@@ -14,14 +14,15 @@ import json
 from .kinds import KINDS
 from .kinds.autodiff_fields import MAX_SEEDS, SEED, Seeds
 from .kinds.cnn_shapes import ABOUT, About, Layer
+from .randomize import DECIMALS
 from .reference import tagged
-from .schema import Choice, Int, ListOf, Record, Validator
+from .schema import Choice, Int, ListOf, Number, Record, Validator
 from .spec import QUESTION_FIELDS, TOP_FIELDS
 
 SCHEMA_ID = "https://answerkey.invalid/spec.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-_UNIFORM_DECIMALS = {"type": "integer", "minimum": 0, "maximum": 15}  # randomize._draw's
-_RANDOM_BOUND = 10**12  # the ends of a random range: randomize._draw reads them as Numbers
+_UNIFORM_DECIMALS = DECIMALS.json_schema(None)
+_RANDOM_BOUND = int(Number.max_abs)  # randomize._draw reads a range's ends as Number()s
 _WORDS = {"minimum": "from", "exclusiveMinimum": "above", "maximum": "to"}
 
 
