@@ -89,12 +89,12 @@ def unknown_key(key, valid) -> str:
 
 def number_text(x: float) -> str:
     """A bound as the reference and the schema write it: 1000000, not 1e+06."""
-    if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e16:
-        return str(int(x))
-    return f"{x:g}"
+    n = _json_number(x)
+    return str(n) if isinstance(n, int) else f"{x:g}"
 
 
 def _json_number(x: float):
+    """A whole bound as an int (below 1e16, where floats are still whole numbers exactly)."""
     return int(x) if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e16 else x
 
 
