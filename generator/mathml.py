@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from xml.etree.ElementTree import Element
-
-from latex2mathml.converter import convert_to_element
+from typing import TYPE_CHECKING
 
 from .errors import BuildError
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 ELEMENTS = frozenset("""
@@ -44,6 +45,14 @@ def to_mathml(tex: str, display: bool = False) -> str:
     except Exception as exc:  # the converter raises many types (even StopIteration) on bad input
         raise MathMLError(_describe(exc)) from None
     return _serialise(tree)
+
+
+def convert_to_element(tex: str, display: str) -> Element:
+    """latex2mathml's tree of `tex`, the converter imported on the first formula: a spec
+    without math never pays for it (80 ms of start-up, its xml.sax and importlib.metadata)."""
+    from latex2mathml.converter import convert_to_element as convert
+
+    return convert(tex, display=display)
 
 
 @cache

@@ -4,14 +4,16 @@ every text through our escapers, every formula through math_source (and MathML's
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from .errors import BuildError
 from .escape import html_escape, latex_escape, math_source
 from .mathml import page_mathml
 from .numbers import MathText
 from .richtext import MATH_TOKENS, parse, walk
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 Values = Mapping[str, str]  # placeholder name -> its display: MathText (math) or plain text
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
+from typing import TYPE_CHECKING
 
 from .escape import math_problems
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MAX_LIST_DEPTH = 4  # LaTeX nests itemize/enumerate four levels deep
 # Block and inline rules left out: what they would read prints as typed (`# x`, `> x`, `---`,
@@ -46,6 +47,10 @@ def _placeholder(state, silent: bool) -> bool:
 @cache
 def parser(placeholders: bool) -> MarkdownIt:
     """The Markdown reader of user text; `placeholders`: braces name the question's values."""
+    # Imported here, on the first text read: a spec without Markdown text never needs it (40 ms).
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(_DISABLED, ignoreInvalid=True)
     md.disable("text_join")  # keeps a backslash-escaped '\$' apart from a bare '$'

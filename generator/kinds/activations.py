@@ -132,6 +132,13 @@ def check_grid(lo: float, hi: float) -> np.ndarray:
                                                                      + 1)[1:]])
 
 
+def union(a: np.ndarray, b: list) -> np.ndarray:
+    """The distinct values of a and b, increasing (of 0.0 and -0.0 the first): np.union1d's
+    result on check_grid's points without its import of numpy.ma (15 ms of start-up)."""
+    both = np.sort(np.concatenate((a, b)), kind="stable")
+    return both[np.concatenate(([True], both[1:] != both[:-1]))]
+
+
 def definitions_on(x: np.ndarray) -> dict:
     """Each alternative definition evaluated on the increasing grid x (0 must be a point)."""
     h = heaviside(x)
@@ -152,7 +159,7 @@ def solve(params: dict) -> Solution:
     quotients = [Quotient(eps, (max(0.0, eps) - 0.0) / eps, (max(0.0, -eps) - 0.0) / -eps)
                  for eps in (0.1, 0.01, 0.001)]
     samples = sorted(set(np.linspace(lo, hi, 5).tolist()) | ({0.0} if lo < 0 < hi else set()))
-    grid = np.union1d(check_grid(lo, hi), samples)  # 0 stays a grid point
+    grid = union(check_grid(lo, hi), samples)  # 0 stays a grid point
     relu, values = np.maximum(grid, 0.0), definitions_on(grid)
     zero = int(np.flatnonzero(grid == 0.0)[0])
     definitions = [Definition(key, ROMAN[n], MathText(formula), MathText(at_zero),
