@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from . import FORMATS, cache, outdir
 from .answers import render_json
 from .errors import BuildError
-from .kinds import PLOTTING
 from .latex import Compiler, TexJob
 from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
@@ -42,10 +41,10 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
     """Write the requested outputs into `folder`. Figures and PDFs of `previous` are reused
     (when `reuse`) if the cache `record` proves them unchanged and their bytes still match
     it (outputs of other formats are carried over later, by `_carry_over`). PDFs are
-    compiled by `compiler` as soon as their inputs exist: a document without figures while
-    the figures are drawn (by `figure_pool`, a plots.FigurePool, if given), the HTML pages
-    while LaTeX runs (once the SVGs are drawn, when the pages embed them). Returns (outcome,
-    extra cache data)."""
+    compiled by `compiler` as soon as their inputs exist: a document without figures, the
+    HTML pages and the JSON while the figures are drawn (by `figure_pool`, a
+    plots.FigurePool, if given; figures in the user cache are taken from it), pages that
+    embed the figures once the SVGs are there. Returns (outcome, extra cache data)."""
     record = record or {}
     old_files = record.get("files", {})
 
@@ -58,14 +57,12 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
     plain: list[TexJob] = []  # compiled at once
     illustrated: list[TexJob] = []  # compiled once the figure PDFs are written
     _write_course_files(spec.style, folder, formats)
-    if "pdf" in formats or "tex" in formats:
-        preamble = spec.style.preamble.source if spec.style.preamble else None
-        for stem, key in (("answer-key", True), ("handout", False)):
-            tex, spans = render_latex(spec, results, key)
-            path = folder / f"{stem}.tex"
-            path.write_text(tex, encoding="utf-8")
-            job = TexJob(path, spans, preamble)
-            (illustrated if "\\includegraphics" in tex else plain).append(job)
+    drawing = None  # the figures first: the longest part
+    wanted = figure_formats(formats)
+    if wanted:
+        drawing = _start_figures(results, folder, earlier if reuse else None,
+                                 record.get("figures", {}), extra["figures"], figure_pool,
+                                 wanted)
 
     def start(job: TexJob) -> None:
         if "pdf" not in formats:
@@ -81,33 +78,38 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             compiler.submit(job)
             outcome.documents_compiled += 1
 
-    drawing = None
-    wanted = figure_formats(formats)
-    if wanted:
-        drawing = _start_figures(results, folder, earlier if reuse else None,
-                                 record.get("figures", {}), extra["figures"], figure_pool,
-                                 wanted)
     try:
+        if "pdf" in formats or "tex" in formats:
+            preamble = spec.style.preamble.source if spec.style.preamble else None
+            for stem, key in (("answer-key", True), ("handout", False)):
+                tex, spans = render_latex(spec, results, key)
+                path = folder / f"{stem}.tex"
+                path.write_text(tex, encoding="utf-8")
+                job = TexJob(path, spans, preamble)
+                (illustrated if "\\includegraphics" in tex else plain).append(job)
         for job in plain:
             start(job)
-        if drawing is not None and "pdf" in wanted:  # LaTeX needs the PDFs only
-            drawing.write("pdf")
-        for job in illustrated:
-            start(job)
-        inline = "html" in formats and spec.style.inline_figures
-        if drawing is not None and inline:  # the pages embed the SVGs: wait for them
-            drawing.write("svg")
-        if "html" in formats:  # while LaTeX runs (and the SVGs it links to are drawn)
-            images = _page_images(spec.style, results, folder) if inline else None
+
+        def pages(images=None) -> None:
             for name, key in (("index.html", True), ("handout.html", False)):
                 (folder / name).write_text(render_html(spec, results, key, images),
                                            encoding="utf-8")
+
+        inline = "html" in formats and spec.style.inline_figures
+        if "html" in formats and not inline:  # while the figures are drawn
+            pages()
         if "json" in formats:
             (folder / "answers.json").write_text(render_json(spec, results), encoding="utf-8")
-        if drawing is not None and "svg" in wanted and not inline:
+        if drawing is not None and "pdf" in wanted:  # LaTeX waits for the PDFs
+            drawing.write("pdf")
+        for job in illustrated:
+            start(job)
+        if drawing is not None and "svg" in wanted:
             drawing.write("svg")
+        if inline:  # the pages embed the SVGs
+            pages(_page_images(spec.style, results, folder))
         if drawing is not None:
-            outcome.figures_drawn = len(drawing.files)
+            outcome.figures_drawn = len(drawing.files) - drawing.batch.from_cache
     finally:
         if drawing is not None:
             drawing.batch.close()
@@ -168,8 +170,7 @@ class _Drawing:
 
     def write(self, fmt: str) -> None:
         """Write the drawn figures of one format (waiting for them)."""
-        drawn = self.batch.pdfs() if fmt == "pdf" else self.batch.svgs()
-        for files, data in zip(self.files, drawn):
+        for files, data in zip(self.files, self.batch.drawn(fmt)):
             files[fmt].write_bytes(data)
 
 
@@ -197,7 +198,7 @@ def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool,
         return None
     from .plots import FigureBatch  # matplotlib only when a figure is drawn
 
-    return _Drawing(FigureBatch(figures, pool, formats), to_files)
+    return _Drawing(FigureBatch(figures, pool), to_files)
 
 
 def _tex_key(tex: str, folder: Path) -> str:
@@ -296,27 +297,31 @@ def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> l
             todo.append(_Todo(n, spec, target, key, record))
     if not todo:
         return [outcomes[n] for n in range(len(specs))]
+    solved = [(item, solve_spec(item.spec)) for item in todo]  # every answer verified first
     workers = latex_jobs or os.cpu_count() or 1
     pool = None
-    if workers > 1 and figure_formats(formats) and _figures_to_draw(todo, force):
-        from .plots import FigurePool  # forked now: matplotlib loads while we solve
+    if workers > 1 and figure_formats(formats) and _figures_to_draw(solved, force):
+        from .plots import FigurePool  # matplotlib loads in it while the LaTeX is written
 
         pool = FigurePool(workers)
     try:
-        return _build_solved(specs, formats, force, todo, outcomes, workers, pool,
+        return _build_solved(specs, formats, force, solved, outcomes, workers, pool,
                              record_extra)
     finally:
         if pool is not None:
             pool.close()
 
 
-def _figures_to_draw(todo: list[_Todo], force: bool) -> bool:
-    """Whether a question that plots has no figure in the cache (a guess made before
-    solving, to start the figure workers early; the cache itself is checked later)."""
-    for item in todo:
-        cached = set(item.record.get("figures", {}).values())
-        for q in item.spec.questions:
-            if q.kind.NAME in PLOTTING and (force or cache.question_key(q) not in cached):
+def _figures_to_draw(solved, force: bool) -> bool:
+    """Whether some figure is neither in its folder's cache record (unless `force`) nor in
+    the user's figure cache: only then are figure workers worth starting."""
+    from .plots import cached_figure
+
+    for item, results in solved:
+        kept = set(item.record.get("figures", {}).values())
+        for r in results:
+            if r.solution.figures and (force or cache.question_key(r.question) not in kept) \
+                    and any(cached_figure(f) is None for f in r.solution.figures):
                 return True
     return False
 
@@ -331,10 +336,8 @@ class _Staged:
     outcome: Outcome
 
 
-def _build_solved(specs, formats, force, todo: list[_Todo], outcomes, workers, pool,
-                  record_extra):
-    solved = [(item, solve_spec(item.spec)) for item in todo]  # every answer verified first
-    parent = todo[0].target.parent
+def _build_solved(specs, formats, force, solved, outcomes, workers, pool, record_extra):
+    parent = solved[0][0].target.parent
     compiler = Compiler(workers)
     staging = outdir.staging_name(parent)
     try:

@@ -1,14 +1,40 @@
-"""matplotlib figures, deterministic: SVG for the HTML page, PDF (Type 42 fonts) for LaTeX."""
+"""matplotlib figures, deterministic and drawn once: an SVG for the page, its PDF for LaTeX.
+
+Each figure is laid out and drawn once, into an SVG with its glyphs as paths; the PDF is that
+SVG converted by librsvg's rsvg-convert, so the PDF shows exactly the drawing the page does,
+embeds no font, and costs a tenth of drawing it again. Both are kept in the user cache
+(`figures/`, see user_store.py), keyed by what determines them (the draw function and its
+values, the figure's size, the code and the matplotlib and librsvg installed), so builds and
+variants that plot the same thing draw it once.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import pickle
+import shutil
+import subprocess
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import cache
+from importlib.util import find_spec
 from multiprocessing import get_context
+from pathlib import Path
 
+from . import user_store
+from .cache import code_fingerprint, sha256_bytes, user_cache
+from .errors import BuildError
 from .kinds.base import Figure
 from .workers import figure_worker
+
+# 72 dpi: the layout measures text at the resolution vector output draws it at, so the
+# text metrics it computes are the ones drawing uses.
+RC_PARAMS = {
+    "svg.hashsalt": "answerkey", "svg.fonttype": "path", "font.family": "DejaVu Sans",
+    "font.size": 9, "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 72,
+    "path.simplify": False, "axes.titleweight": "normal", "figure.titleweight": "normal",
+}
+MAX_FIGURE_BYTES = 16 << 20  # a real one is 20-200 kB
 
 
 def _matplotlib():
@@ -18,64 +44,98 @@ def _matplotlib():
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    matplotlib.rcParams.update({
-        "svg.hashsalt": "answerkey", "svg.fonttype": "path", "pdf.fonttype": 42,
-        "font.family": "DejaVu Sans", "font.size": 9, "axes.grid": True, "grid.alpha": 0.3,
-        "figure.dpi": 100, "path.simplify": False,
-        # one weight of DejaVu Sans: every embedded font costs a fontTools subset per PDF
-        "axes.titleweight": "normal", "figure.titleweight": "normal",
-    })
-    _lighter_font_subsets()
+    matplotlib.rcParams.update(RC_PARAMS)
     from matplotlib.figure import Figure as MplFigure
 
     return MplFigure
 
 
-# OpenType layout tables: a PDF shows glyphs at the positions matplotlib computed (from
-# FreeType), so an embedded font never uses them, yet fontTools decompiles DejaVu's large
-# GSUB/GPOS to subset them, a third of the time of saving a PDF figure. fontTools reads its
-# default drop list from this class attribute; if a release renames it, figures stay the same
-# and only get slower. tests/test_figures.py renders with and without to check the pixels.
-_UNUSED_IN_PDF = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
+def render_figure(figure: Figure) -> dict[str, bytes]:
+    """The figure's PDF and SVG, byte-identical between runs: laid out once (constrained
+    layout, then frozen), drawn once into the SVG, the PDF converted from it."""
+    fig = _matplotlib()(figsize=(figure.width, figure.height), layout="constrained")
+    figure.draw(fig)
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    return {"pdf": svg_to_pdf(svg), "svg": svg}
 
 
-def _lighter_font_subsets() -> None:
-    from fontTools import subset
+def svg_to_pdf(svg: bytes) -> bytes:
+    """The PDF of an SVG, by librsvg's rsvg-convert (dated 1970: the same bytes each run)."""
+    try:
+        done = subprocess.run(["rsvg-convert", "--format=pdf"], input=svg, capture_output=True,
+                              env=dict(os.environ, SOURCE_DATE_EPOCH="0"), timeout=120,
+                              check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise BuildError("cannot convert a figure for the PDF: rsvg-convert (Debian package "
+                         f"librsvg2-bin) failed ({exc}); install it, or build --to html,json"
+                         ) from None
+    return done.stdout
 
-    default = getattr(subset.Options, "_drop_tables_default", None)
-    if isinstance(default, list):
-        subset.Options._drop_tables_default = default + [
-            t for t in _UNUSED_IN_PDF if t not in default]
+
+_SUFFIXES = ("pdf", "svg")
 
 
-_FORMATS = (("svg", {"Date": None, "Creator": None}),
-            ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}))
+def figure_key(figure: Figure) -> str:
+    """What determines a figure's bytes: its drawing (the pickled draw function and values,
+    never read back), its size, answerkey's code and the renderers installed."""
+    drawing = pickle.dumps((figure.draw, figure.width, figure.height), protocol=4)
+    return sha256_bytes(_renderers().encode() + b"\0" + drawing)[:32]
 
 
-def render_figure(figure: Figure, formats=("svg", "pdf")) -> dict[str, bytes]:
-    """The figure's bytes by format (svg, pdf by default), byte-identical between runs.
-    Each format gets a freshly drawn figure: saving runs the constrained layout again from
-    where the previous save left it, which moves coordinates in their last digit, so the
-    bytes would otherwise depend on which formats were saved before (and on the workers)."""
-    make = _matplotlib()
-    out = {}
-    for fmt, metadata in _FORMATS:
-        if fmt in formats:
-            fig = make(figsize=(figure.width, figure.height), layout="constrained")
-            figure.draw(fig)
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata=metadata)
-            out[fmt] = buf.getvalue()
-    return out
+@cache
+def _renderers() -> str:
+    """answerkey's code, matplotlib's version and the rsvg-convert program, as one string."""
+    parts = [code_fingerprint()]
+    spec = find_spec("matplotlib")
+    version = Path(spec.origin).with_name("_version.py") if spec and spec.origin else None
+    tool = shutil.which("rsvg-convert")
+    for path in (version, tool and os.path.realpath(tool)):
+        try:
+            info = os.stat(path)
+            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        except (OSError, TypeError):
+            parts.append("")
+    return "\n".join(parts)
+
+
+def _figure_cache() -> Path | None:
+    try:
+        return user_cache("figures")
+    except (OSError, RuntimeError):  # no home folder, or a relative path and no cwd
+        return None
+
+
+def cached_figure(figure: Figure) -> dict[str, bytes] | None:
+    """The figure's PDF and SVG from the user cache, or None."""
+    folder = _figure_cache()
+    if folder is None:
+        return None
+    found = user_store.fetch(folder, figure_key(figure), _SUFFIXES, MAX_FIGURE_BYTES)
+    return dict(zip(_SUFFIXES, found)) if found else None
+
+
+def drawn_figure(figure: Figure) -> dict[str, bytes]:
+    """The figure's PDF and SVG, drawn now and kept in the user cache."""
+    drawn = render_figure(figure)
+    folder = _figure_cache()
+    if folder is not None:
+        user_store.keep(folder, figure_key(figure), drawn)
+    return drawn
 
 
 def _start_worker(parent: int) -> None:
     figure_worker(parent)
     _matplotlib()
+    # The first mathtext string builds matplotlib's parser (0.1 s): done while the parent
+    # solves, before any figure is asked for.
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
 
-
-def _render_task(figure: Figure, fmt: str) -> bytes:
-    return render_figure(figure, (fmt,))[fmt]
+    MathTextParser("path").parse("$x$", 72, FontProperties())
 
 
 class FigurePool:
@@ -88,41 +148,37 @@ class FigurePool:
                                             initializer=_start_worker, initargs=(os.getpid(),))
         self.executor.submit(int)  # the fork context starts every worker on the first task
 
-    def submit(self, figure: Figure, fmt: str) -> Future:
-        return self.executor.submit(_render_task, figure, fmt)
+    def submit(self, figure: Figure) -> Future:
+        return self.executor.submit(drawn_figure, figure)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class FigureBatch:
-    """Figures being drawn: by a FigurePool when one is given, one task per figure and format
-    (saving a PDF, with its font subsetting, is the slow part), else here when asked for.
-    The PDFs are queued first, so LaTeX can start on them while the SVGs are drawn."""
+    """Figures being drawn: those in the user cache taken from it, the others by a
+    FigurePool when one is given (one task per figure), else here when asked for."""
 
-    def __init__(self, figures: list[Figure], pool: FigurePool | None = None,
-                 formats=("pdf", "svg")):
-        self.figures, self.futures, self.serial = figures, {}, None
-        self.formats = tuple(formats)
+    def __init__(self, figures: list[Figure], pool: FigurePool | None = None):
+        self.figures = figures
+        self.done: dict[int, dict[str, bytes]] = {}
+        self.futures: dict[int, Future] = {}
+        for i, figure in enumerate(figures):
+            found = cached_figure(figure)
+            if found is not None:
+                self.done[i] = found
+        self.from_cache = len(self.done)
         if pool is not None:
-            self.futures = {(i, fmt): pool.submit(figure, fmt)
-                            for fmt in ("pdf", "svg") if fmt in formats
-                            for i, figure in enumerate(figures)}
+            self.futures = {i: pool.submit(figure) for i, figure in enumerate(figures)
+                            if i not in self.done}
 
-    def _collect(self, fmt: str) -> list[bytes]:
-        if not self.futures:
-            if self.serial is None:
-                self.serial = [render_figure(f, self.formats) for f in self.figures]
-            return [drawn[fmt] for drawn in self.serial]
-        return [self.futures[(i, fmt)].result() for i in range(len(self.figures))]
-
-    def pdfs(self) -> list[bytes]:
-        """The PDF of every figure, in order."""
-        return self._collect("pdf")
-
-    def svgs(self) -> list[bytes]:
-        """The SVG of every figure, in order."""
-        return self._collect("svg")
+    def drawn(self, fmt: str) -> list[bytes]:
+        """The figures' bytes in one format ("pdf" or "svg"), in order (waiting for them)."""
+        for i, figure in enumerate(self.figures):
+            if i not in self.done:
+                future = self.futures.get(i)
+                self.done[i] = future.result() if future else drawn_figure(figure)
+        return [self.done[i][fmt] for i in range(len(self.figures))]
 
     def close(self) -> None:
         """Drop what is not drawn yet (after an error); the pool itself stays open."""

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from . import user_store
 from .cache import sha256_bytes, user_cache
-from .safeio import pid_alive, read_or_none
 
 FORMAT_NAME = "answerkey-preamble"  # the private copy, <document folder>/answerkey-preamble.fmt
 MAX_FORMAT_BYTES = 64 << 20  # a real one is ~7 MB; anything far larger is not ours
@@ -74,9 +73,9 @@ def format_for(preamble: str, folder: Path, earlier: Path | None = None) -> Path
     except (OSError, RuntimeError):  # no home folder, or a relative path and no cwd
         cache = None
     if cache is not None:
-        data = _verified(cache, key)
-        if data is not None:
-            return target if _write_new(target, data) else None
+        found = user_store.fetch(cache, key, ("fmt",), MAX_FORMAT_BYTES)
+        if found is not None:
+            return target if user_store.write_new(target, found[0]) else None
         if (cache / f"{key}.failed").exists():
             return None  # this preamble does not dump with this TeX: keyed by its identity
     try:
@@ -85,49 +84,16 @@ def format_for(preamble: str, folder: Path, earlier: Path | None = None) -> Path
         return None
     if cache is not None:
         _store(cache, key, data, log)
-    return target if data is not None and _write_new(target, data) else None
+    return target if data is not None and user_store.write_new(target, data) else None
 
 
 def _reuse(earlier: Path, target: Path) -> bool:
     if earlier == target:  # the key and the handout share a folder
         return target.is_file()
     try:
-        return _write_new(target, link=earlier) or _write_new(target, earlier.read_bytes())
+        return (user_store.write_new(target, link=earlier)
+                or user_store.write_new(target, earlier.read_bytes()))
     except OSError:
-        return False
-
-
-def _verified(cache: Path, key: str) -> bytes | None:
-    """The cached format's bytes when they match its record, else None."""
-    record = read_or_none(cache / f"{key}.sha256", 200, links=False, private=True)
-    m = re.fullmatch(rb"(\w+) ([0-9a-f]{64})\n", record or b"")
-    if not m or m.group(1).decode() != key:  # a record moved from another key never fits
-        return None
-    data = read_or_none(cache / f"{key}.fmt", MAX_FORMAT_BYTES)
-    return data if data and sha256_bytes(data) == m.group(2).decode() else None
-
-
-_TEMP = re.compile(r"\..+\.(\d+)-[0-9a-f]{8}")  # the temporary names _write_new uses
-
-
-def _write_new(target: Path, data: bytes | None = None, link: Path | None = None) -> bool:
-    """Put `data` (or a hard link to `link`) at `target` atomically: a pdflatex reading the
-    old file keeps reading it whole. False when the folder does not allow it."""
-    temp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        if link is not None:
-            os.link(link, temp)
-        else:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-        os.replace(temp, target)
-        return True
-    except OSError:
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
         return False
 
 
@@ -156,17 +122,8 @@ def _dump(preamble: str, folder: Path) -> tuple[bytes | None, str]:
 
 
 def _store(cache: Path, key: str, data: bytes | None, log: str) -> None:
-    """Keep a made format with its record, or remember that it failed (best effort: a cache
-    that cannot be written only means the next build makes it again)."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for path in cache.iterdir():  # half-written by a build that was killed
-            m = _TEMP.fullmatch(path.name)
-            if m and not pid_alive(int(m.group(1))):
-                path.unlink(missing_ok=True)
-    except OSError:
-        return
-    if data is None:
-        _write_new(cache / f"{key}.failed", log.encode())
-    elif _write_new(cache / f"{key}.fmt", data):  # the record last: it vouches for the bytes
-        _write_new(cache / f"{key}.sha256", f"{key} {sha256_bytes(data)}\n".encode())
+    """Keep a made format with its record, or remember that it failed."""
+    if data is not None:
+        user_store.keep(cache, key, {"fmt": data})
+    elif user_store.prepare(cache):
+        user_store.write_new(cache / f"{key}.failed", log.encode())
