@@ -1,4 +1,5 @@
-"""latexmk + pdflatex with safe flags; a LaTeX failure names the question it came from."""
+"""pdflatex (and latexmk when a document needs more than one run) with safe flags; a LaTeX
+failure names the question it came from."""
 
 from __future__ import annotations
 
@@ -48,25 +49,38 @@ def latex_environment() -> dict:
 
 # latexmk reruns pdflatex whenever the .aux file changed, which on a fresh build is always.
 # Our documents have no \ref or \label: their .aux holds only hyperref boilerplate and longtable
-# widths of fixed p{} columns, so changes in those lines are ignored and one run suffices.
-# Lines that do need a rerun (labels, tables of contents, citations) still trigger one.
-AUX_IGNORE = r"$hash_calc_ignore_pattern{q/aux/} = " \
-    r"q/^(?!\\\\(?:newlabel|@writefile|bibcite|citation|bibdata|contentsline))/;"
+# widths of fixed p{} columns, so one run suffices. A document whose .aux holds lines that do
+# need a rerun (labels, tables of contents, citations: a course's own shell may have them) is
+# handed to latexmk, told to ignore changes in the other lines.
+_RERUN_LINES = "newlabel|@writefile|bibcite|citation|bibdata|contentsline"
+AUX_IGNORE = r"$hash_calc_ignore_pattern{q/aux/} = q/^(?!\\\\(?:" + _RERUN_LINES + "))/;"
+_NEEDS_LATEXMK = re.compile(r"^\\(?:" + _RERUN_LINES + ")", re.M)
 
 
 def latexmk_command(tex_name: str, fmt: Path | None = None) -> list[str]:
-    """The latexmk invocation used for every document, with the precompiled preamble `fmt`
-    when given (a file in the document's folder). A pdflatex run that fails with the format
-    is run again without it, so a format this pdftex cannot load never fails a build."""
+    """The latexmk invocation for a document that needs more than one pdflatex run, with
+    the precompiled preamble `fmt` when given (a file in the document's folder). A pdflatex
+    run that fails with the format is run again without it, so a format this pdftex cannot
+    load never fails a build."""
     pdflatex = PDFLATEX
     if fmt is not None:
         # latexmk fills in only the first %O and %S, so both runs get them as "$@".
-        # -progname: pdftex takes the format's name for it otherwise, which changes where
-        # kpathsea looks for packages (tex/generic before tex/latex) and names its recorder
-        # file <format path><pid>.fls, stranded beside the format when not on the same disk.
-        pdflatex = (f"sh -c 'pdflatex -progname=pdflatex -fmt=./{fmt.stem} \"$@\" || "
+        pdflatex = (f"sh -c 'pdflatex {_with_format(fmt)} \"$@\" || "
                     f"pdflatex \"$@\"' pdflatex {PDFLATEX.removeprefix('pdflatex ')}")
     return ["latexmk", "-pdf", "-silent", "-e", AUX_IGNORE, f"-pdflatex={pdflatex}", tex_name]
+
+
+def pdflatex_command(tex_name: str, fmt: Path | None = None) -> list[str]:
+    """One pdflatex run, as latexmk would start it (with the format `fmt` when given)."""
+    options = PDFLATEX.removeprefix("pdflatex ").removesuffix(" %O %S").split()
+    return ["pdflatex", *(_with_format(fmt).split() if fmt else ()), *options, tex_name]
+
+
+def _with_format(fmt: Path) -> str:
+    # -progname: pdftex takes the format's name for it otherwise, which changes where
+    # kpathsea looks for packages (tex/generic before tex/latex) and names its recorder
+    # file <format path><pid>.fls, stranded beside the format when not on the same disk.
+    return f"-progname=pdflatex -fmt=./{fmt.stem}"
 
 
 def require_latexmk() -> None:
@@ -77,14 +91,31 @@ def require_latexmk() -> None:
                          "texlive-fonts-recommended")
 
 
+@dataclass
+class _Run:
+    """A document being compiled: its process, and the step it is at ("format": pdflatex
+    with the precompiled preamble, "plain": pdflatex without, "latexmk": the runs a
+    document with labels, contents or citations needs)."""
+
+    job: TexJob
+    proc: subprocess.Popen
+    step: str
+    fmt: Path | None = None
+
+
 class Compiler:
     """Compiles documents in the background as soon as each is ready, at most `parallel` at a
     time, so that LaTeX overlaps with drawing figures and writing the HTML page. It starts
-    latexmk processes and uses no threads, so the build may still fork figure workers."""
+    processes and uses no threads, so the build may still fork figure workers.
+
+    A document gets one pdflatex run, which is all latexmk would give it (see AUX_IGNORE),
+    without latexmk's own start-up and bookkeeping (as long again as pdflatex itself with the
+    precompiled preamble); one whose .aux then holds labels, contents or citations is handed
+    to latexmk, which runs it as often as it needs."""
 
     def __init__(self, parallel: int = 2, use_format: bool = True):
         self.parallel = max(1, parallel)
-        self.running: list[tuple[TexJob, subprocess.Popen]] = []
+        self.running: list[_Run] = []
         self.errors: list[str] = []
         self.use_format = use_format and not os.environ.get("ANSWERKEY_NO_FORMAT")
         self.formats: dict[str, Path | None] = {}
@@ -95,15 +126,20 @@ class Compiler:
             require_latexmk()
         while len(self.running) >= self.parallel:
             self._reap_first()
+        fmt = self._format(job)
+        step = "format" if fmt is not None else "plain"
+        self.running.append(_Run(job, self._start(job, pdflatex_command(job.tex.name, fmt)),
+                                 step, fmt))
+
+    def _start(self, job: TexJob, command: list[str]) -> subprocess.Popen:
         out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed below)
-        command = latexmk_command(job.tex.name, self._format(job))
         # In a session of its own: Ctrl-C at the terminal reaches answerkey alone, which then
-        # stops LaTeX itself (abort), instead of latexmk failing first and being reported.
-        proc = subprocess.Popen(command, cwd=job.tex.parent,
-                                env=latex_environment(), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        # stops LaTeX itself (abort), instead of LaTeX failing first and being reported.
+        proc = subprocess.Popen(command, cwd=job.tex.parent, env=latex_environment(),
+                                stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
         out.close()
-        self.running.append((job, proc))
+        return proc
 
     def _format(self, job: TexJob) -> Path | None:
         if not self.use_format:
@@ -118,16 +154,34 @@ class Compiler:
         return made
 
     def _reap_first(self) -> None:
-        """Wait for the oldest document; it leaves `running` only once it has ended, so an
-        interruption meanwhile still finds it there to stop."""
-        job, proc = self.running[0]
-        code = proc.wait()
+        """Wait for the oldest document, through every step it needs; it leaves `running`
+        only once it has ended, so an interruption meanwhile still finds it there to stop."""
+        run = self.running[0]
+        while True:
+            code = run.proc.wait()
+            if code != 0 and run.step == "format":  # this pdftex cannot load the format?
+                run.proc, run.step = self._start(run.job, pdflatex_command(run.job.tex.name)), \
+                    "plain"
+            elif code == 0 and run.step != "latexmk" and self._needs_latexmk(run.job):
+                run.proc, run.step = self._start(run.job, latexmk_command(
+                    run.job.tex.name, run.fmt)), "latexmk"
+            else:
+                break
         self.running.pop(0)
+        job = run.job
         if code != 0 or not job.tex.with_suffix(".pdf").exists():
             log = job.tex.with_suffix(".log")
             text = log.read_text(errors="replace") if log.exists() else \
                 job.tex.with_suffix(".latexmk").read_text(errors="replace")
             self.errors.append(describe_failure(job, text))
+
+    @staticmethod
+    def _needs_latexmk(job: TexJob) -> bool:
+        aux = job.tex.with_suffix(".aux")
+        try:
+            return bool(_NEEDS_LATEXMK.search(aux.read_text(encoding="latin-1")))
+        except OSError:
+            return False
 
     def finish(self) -> None:
         """Wait for every document; BuildError naming the question of any failure."""
@@ -141,14 +195,15 @@ class Compiler:
             raise BuildError("\n".join(dict.fromkeys(self.errors)))
 
     def abort(self) -> None:
-        """Stop every running document (latexmk and its pdflatex) without reporting them."""
-        for _, proc in self.running:
+        """Stop every running document (pdflatex, or latexmk and its pdflatex) without
+        reporting them."""
+        for run in self.running:
             try:
-                os.killpg(proc.pid, signal.SIGTERM)
+                os.killpg(run.proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        for _, proc in self.running:
-            proc.wait()
+        for run in self.running:
+            run.proc.wait()
         self.running.clear()
 
 

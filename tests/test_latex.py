@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import preamble_format
-from generator.latex import Compiler, TexJob, preamble_of
+from generator.latex import Compiler, TexJob, _Run, preamble_of
 from generator.preamble_format import FORMAT_NAME, format_for
 from generator.render import render_latex
 from generator.solve import load_specs, solve_spec
@@ -119,7 +119,8 @@ def test_an_interrupted_wait_stops_the_document_waited_for(tmp_path):
             return self.real.wait()
 
     compiler, procs = Compiler(2), [Proc(), Proc()]
-    compiler.running = [(TexJob(tmp_path / f"{n}.tex", []), p) for n, p in enumerate(procs)]
+    compiler.running = [_Run(TexJob(tmp_path / f"{n}.tex", []), p, "plain")
+                        for n, p in enumerate(procs)]
     try:
         with pytest.raises(KeyboardInterrupt):
             compiler.finish()
@@ -129,3 +130,21 @@ def test_an_interrupted_wait_stops_the_document_waited_for(tmp_path):
         for p in procs:
             p.real.kill()
             p.real.wait()
+
+
+@pytest.mark.parametrize("use_format", [True, False])
+def test_one_run_for_our_documents_latexmk_for_labels(key_tex, tmp_path, use_format,
+                                                      monkeypatch):
+    """Our documents compile in one pdflatex run; one with a label and a reference to it is
+    compiled by latexmk until the reference resolves (a course's shell may have them)."""
+    monkeypatch.setenv("ANSWERKEY_CACHE", str(tmp_path / "cache"))
+    ours = _compile(tmp_path / "ours", key_tex, use_format)
+    assert not (ours / "doc.fdb_latexmk").exists()  # latexmk never ran
+    labelled = key_tex.replace("\\end{document}", "\\section{Last}\\label{last}"
+                               "See section~\\ref{last}.\n\\end{document}")
+    assert labelled != key_tex
+    folder = _compile(tmp_path / "labelled", labelled, use_format)
+    assert (folder / "doc.fdb_latexmk").exists()
+    text = subprocess.run(["pdftotext", str(folder / "doc.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "See section" in text and "??" not in text.split("See section")[1][:12]
