@@ -15,7 +15,6 @@ from . import FORMATS, cache, outdir
 from .answers import render_json
 from .errors import BuildError
 from .latex import Compiler, TexJob
-from .render import render_html, render_latex
 from .solve import QuestionResult, load_specs, solve_spec
 from .spec import Spec
 from .style import Style
@@ -80,6 +79,8 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
 
     try:
         if "pdf" in formats or "tex" in formats:
+            from .render import render_latex  # Jinja2 only when a document is written
+
             preamble = spec.style.preamble.source if spec.style.preamble else None
             for stem, key in (("answer-key", True), ("handout", False)):
                 tex, spans = render_latex(spec, results, key)
@@ -91,6 +92,8 @@ def render_spec(spec: Spec, results: list[QuestionResult], folder: Path, formats
             start(job)
 
         def pages(images=None) -> None:
+            from .render import render_html
+
             for name, key in (("index.html", True), ("handout.html", False)):
                 (folder / name).write_text(render_html(spec, results, key, images),
                                            encoding="utf-8")

@@ -10,13 +10,13 @@ variants that plot the same thing draw it once.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import pickle
 import shutil
 import subprocess
 from concurrent.futures import Future, ProcessPoolExecutor
-from functools import cache
 from importlib.util import find_spec
 from multiprocessing import get_context
 from pathlib import Path
@@ -45,15 +45,44 @@ def _matplotlib():
 
     matplotlib.use("Agg", force=True)
     matplotlib.rcParams.update(RC_PARAMS)
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure as MplFigure
+    from matplotlib.mathtext import MathTextParser
 
-    return MplFigure
+    _share_mathtext_parses(MathTextParser)
+
+    def make(width: float, height: float):
+        fig = MplFigure(figsize=(width, height), layout="constrained")
+        FigureCanvasSVG(fig)  # the layout measures text as the SVG draws it
+        return fig
+
+    return make
+
+
+def _share_mathtext_parses(parser_class) -> None:
+    """matplotlib caches the parse of a mathtext string per parser object, and each renderer
+    makes its own (the layout's, the save's), so every label was parsed three times, a
+    third of a figure's time. Parsers of one output type are made equal, so they share the
+    cache (the parses depend on the output type, never on the object). Should a release
+    rename what this relies on, figures stay the same and only get slower."""
+    cached = getattr(parser_class, "_parse_cached", None)
+    if getattr(cached, "__wrapped__", None) is None or \
+            parser_class.__hash__ is not object.__hash__:
+        return
+
+    def kind(parser) -> str | None:
+        return getattr(parser, "_output_type", None)
+
+    parser_class.__eq__ = lambda a, b: isinstance(b, parser_class) and kind(a) is not None \
+        and kind(a) == kind(b)
+    parser_class.__hash__ = lambda a: hash(kind(a))
+    parser_class._parse_cached = functools.lru_cache(1000)(cached.__wrapped__)
 
 
 def render_figure(figure: Figure) -> dict[str, bytes]:
     """The figure's PDF and SVG, byte-identical between runs: laid out once (constrained
     layout, then frozen), drawn once into the SVG, the PDF converted from it."""
-    fig = _matplotlib()(figsize=(figure.width, figure.height), layout="constrained")
+    fig = _matplotlib()(figure.width, figure.height)
     figure.draw(fig)
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
@@ -86,7 +115,7 @@ def figure_key(figure: Figure) -> str:
     return sha256_bytes(_renderers().encode() + b"\0" + drawing)[:32]
 
 
-@cache
+@functools.cache
 def _renderers() -> str:
     """answerkey's code, matplotlib's version and the rsvg-convert program, as one string."""
     parts = [code_fingerprint()]

@@ -102,7 +102,7 @@ def _poppler(pdf: bytes, dpi: int) -> np.ndarray:
 
 def _agg(figure, dpi: int) -> np.ndarray:
     """matplotlib's own raster of the figure, laid out as render_figure lays it out."""
-    fig = plots._matplotlib()(figsize=(figure.width, figure.height), layout="constrained")
+    fig = plots._matplotlib()(figure.width, figure.height)
     figure.draw(fig)
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
@@ -202,3 +202,31 @@ def test_the_key_changes_with_what_is_drawn(figures):
     assert len(keys) == 3
     assert figure_key(plots.Figure("another-name", figure.draw, figure.width,
                                    figure.height)) == figure_key(figure)
+
+
+def test_each_label_is_parsed_once_and_sharing_the_parses_changes_no_byte(figures, tmp_path):
+    """The layout and the save share matplotlib's mathtext parses (plots._share_mathtext_
+    parses); without the sharing every figure comes out the same, parsing each label 3x."""
+    script = (
+        "import sys, collections; from pathlib import Path; import generator.plots as p\n"
+        "if sys.argv[2] == 'plain': p._share_mathtext_parses = lambda cls: None\n"
+        "p._matplotlib()\n"
+        "from matplotlib import _mathtext\n"
+        "real, seen = _mathtext.Parser.parse, collections.Counter()\n"
+        "_mathtext.Parser.parse = lambda self, s, *a: seen.update([(s, *a[1:])]) or "
+        "real(self, s, *a)\n"
+        "from generator.solve import load_specs, solve_spec\n"
+        "for r in solve_spec(load_specs(['specs/ift6135-a1.yaml'])[0]):\n"
+        "    for name, f in zip(r.figure_names, r.solution.figures):\n"
+        "        Path(sys.argv[1], name + '.svg').write_bytes(p.render_figure(f)['svg'])\n"
+        "print(max(seen.values()), len(seen))\n")
+    counts = {}
+    for how in ("shared", "plain"):
+        (tmp_path / how).mkdir()
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path / how), how], cwd=ROOT,
+                             check=True, capture_output=True, text=True).stdout.split()
+        counts[how] = tuple(map(int, out))
+        for svg in (tmp_path / how).iterdir():
+            assert svg.read_bytes() == figures[svg.stem][1]["svg"], (how, svg.stem)
+    assert counts["shared"][0] == 1 and counts["plain"][0] == 3, counts
+    assert counts["shared"][1] == counts["plain"][1] > 10, counts

@@ -54,8 +54,7 @@ def test_building_answers_json_imports_no_markdown_math_or_plot_reader(tmp_path)
     loaded = modules_after("build", "specs/ift6135-a1.yaml", "--to", "json",
                            "-o", str(tmp_path / "out"))
     assert (tmp_path / "out/ift6135-a1/answers.json").is_file()
-    # jinja2 is left out: build.py imports the page renderer whatever the formats.
-    heavy = set(RENDERING + NEEDLESS) - {"jinja2"}
+    heavy = set(RENDERING + NEEDLESS)
     assert loaded.isdisjoint(heavy), sorted(loaded & heavy)
 
 
