@@ -28,8 +28,7 @@ from pathlib import Path
 
 from . import TEMPLATES, __version__
 from .numbers import json_tidy
-from .safeio import read_or_none
-from .yamlsource import MAX_BYTES as MAX_SPEC_BYTES
+from .safeio import MAX_SPEC_BYTES, Refused, read_or_none, read_regular
 
 CACHE_FILE = ".answerkey-cache.json"
 MARK = ".answerkey"  # in every folder answerkey makes (see outdir.py)
@@ -56,6 +55,22 @@ def sha256_bytes(data: bytes) -> str:
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     return sha256_bytes(path.read_bytes())
+
+
+MAX_STYLE_FILE_BYTES = 5_000_000  # the largest course file (a logo)
+
+
+def file_hash_or_blank(path: str) -> str:
+    """The SHA-256 of a regular file at `path`, '' when there is none (or it is refused)."""
+    try:
+        return sha256_bytes(read_regular(Path(path), MAX_STYLE_FILE_BYTES))
+    except Refused:
+        return ""
+
+
+def input_digest(inputs) -> str:
+    """The hash of (path, sha256) pairs."""
+    return sha256_bytes("\n".join(f"{p}\0{h}" for p, h in sorted(inputs)).encode())
 
 
 @cache
@@ -93,8 +108,6 @@ def spec_key(source_hash: str, overrides, variant, student, formats,
 def quick_up_to_date(spec_path: Path, folder: Path, overrides, formats) -> bool:
     """Whether a plain build of `spec_path` into `folder` would change nothing: the spec's
     bytes and those of every style input the record names hash as they did."""
-    from .style import file_hash_or_blank, input_digest
-
     data = read_or_none(Path(spec_path), MAX_SPEC_BYTES)  # a FIFO or /dev/zero: no
     record = read(folder)
     if data is None or not record:

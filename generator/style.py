@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from .cache import sha256_bytes
+from .cache import MAX_STYLE_FILE_BYTES, file_hash_or_blank, input_digest, sha256_bytes
 from .course_macros import read_preamble
 from .errors import Location, Problem
 from .i18n import LANGUAGES
@@ -53,7 +53,8 @@ from .yamlsource import load_yaml
 PROJECT_FILE = "answerkey.yaml"
 PAPER_SIZES = ("a4", "letter", "a5", "b5", "legal", "executive")
 SHELLS = ("document.tex.j2", "question.tex.j2", "document.html.j2", "question.html.j2")
-LIMITS = {"project": 100_000, "preamble": 200_000, "logo": 5_000_000, "template": 200_000}
+LIMITS = {"project": 100_000, "preamble": 200_000, "logo": MAX_STYLE_FILE_BYTES,
+          "template": 200_000}
 _IMAGES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"%PDF-": "pdf"}
 _FILE = Str(max_len=500, multiline=False)
 STYLE_FIELDS = {
@@ -137,11 +138,6 @@ class Style:
         return input_digest(self.inputs)
 
 
-def input_digest(inputs) -> str:
-    """The hash of (path, sha256) pairs."""
-    return sha256_bytes("\n".join(f"{p}\0{h}" for p, h in sorted(inputs)).encode())
-
-
 def project_places(folder: Path) -> list[Path]:
     """Where a project file is looked for, nearest first: the folder, then its parents up
     to the root or the first folder holding .git."""
@@ -151,14 +147,6 @@ def project_places(folder: Path) -> list[Path]:
         if (place / ".git").exists():
             break
     return places
-
-
-def file_hash_or_blank(path: str) -> str:
-    """The SHA-256 of a regular file at `path`, '' when there is none (or it is refused)."""
-    try:
-        return sha256_bytes(read_regular(Path(path), LIMITS["logo"]))
-    except Refused:
-        return ""
 
 
 @dataclass

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import yaml
 
 from .errors import Location, Problem
+from .safeio import MAX_SPEC_BYTES
 
-MAX_BYTES = 1_000_000  # a spec is hand-written; anything larger is refused before parsing
+MAX_BYTES = MAX_SPEC_BYTES
 MAX_VALUES = 200_000  # bound on values after alias expansion (alias bombs)
 MAX_DEPTH = 64
 

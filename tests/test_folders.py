@@ -220,6 +220,12 @@ def test_an_edited_figure_is_redrawn(tmp_path):
     svg.write_bytes(good.replace(b"</svg>", b"<text>edited</text></svg>"))
     result = run_cli("build", spec, "-o", out, "--to", "html", "--set", "title=Plot 2")
     assert result.returncode == 0, result.stderr
+    assert "0 figure(s) drawn" in result.stdout  # taken from the user's figure cache
+    assert svg.read_bytes() == good
+    svg.write_bytes(good.replace(b"</svg>", b"<text>edited</text></svg>"))
+    fresh = dict(os.environ, ANSWERKEY_CACHE=str(tmp_path / "empty-cache"))
+    result = run_cli("build", spec, "-o", out, "--to", "html", "--set", "title=Plot 3", env=fresh)
+    assert result.returncode == 0, result.stderr
     assert "1 figure(s) drawn" in result.stdout
     assert svg.read_bytes() == good
 
