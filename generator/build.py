@@ -201,7 +201,7 @@ def _start_figures(results, folder: Path, earlier, old: dict, new: dict, pool,
         return None
     from .plots import FigureBatch  # matplotlib only when a figure is drawn
 
-    return _Drawing(FigureBatch(figures, pool), to_files)
+    return _Drawing(FigureBatch(figures, pool, need_pdf="pdf" in formats), to_files)
 
 
 def _tex_key(tex: str, folder: Path) -> str:

@@ -79,8 +79,8 @@ def _share_mathtext_parses(parser_class) -> None:
     parser_class._parse_cached = functools.lru_cache(1000)(cached.__wrapped__)
 
 
-def render_figure(figure: Figure) -> dict[str, bytes]:
-    """The figure's PDF and SVG, byte-identical between runs: laid out once (constrained
+def render_figure(figure: Figure, pdf: bool = True) -> dict[str, bytes]:
+    """The figure's SVG (and PDF), byte-identical between runs: laid out once (constrained
     layout, then frozen), drawn once into the SVG, the PDF converted from it."""
     fig = _matplotlib()(figure.width, figure.height)
     figure.draw(fig)
@@ -89,7 +89,7 @@ def render_figure(figure: Figure) -> dict[str, bytes]:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
-    return {"pdf": svg_to_pdf(svg), "svg": svg}
+    return {"pdf": svg_to_pdf(svg), "svg": svg} if pdf else {"svg": svg}
 
 
 def svg_to_pdf(svg: bytes) -> bytes:
@@ -98,10 +98,14 @@ def svg_to_pdf(svg: bytes) -> bytes:
         done = subprocess.run(["rsvg-convert", "--format=pdf"], input=svg, capture_output=True,
                               env=dict(os.environ, SOURCE_DATE_EPOCH="0"), timeout=120,
                               check=True)
+    except FileNotFoundError:
+        raise BuildError("a figure's PDF needs rsvg-convert, which is not installed: on Debian, "
+                         "apt-get install librsvg2-bin (or build --to html,json)") from None
+    except subprocess.CalledProcessError as exc:
+        raise BuildError("rsvg-convert could not turn a figure into a PDF: "
+                         f"{exc.stderr.decode(errors='replace').strip()}") from None
     except (OSError, subprocess.SubprocessError) as exc:
-        raise BuildError("cannot convert a figure for the PDF: rsvg-convert (Debian package "
-                         f"librsvg2-bin) failed ({exc}); install it, or build --to html,json"
-                         ) from None
+        raise BuildError(f"rsvg-convert could not turn a figure into a PDF: {exc}") from None
     return done.stdout
 
 
@@ -147,11 +151,12 @@ def cached_figure(figure: Figure) -> dict[str, bytes] | None:
     return dict(zip(_SUFFIXES, found)) if found else None
 
 
-def drawn_figure(figure: Figure) -> dict[str, bytes]:
-    """The figure's PDF and SVG, drawn now and kept in the user cache."""
-    drawn = render_figure(figure)
+def drawn_figure(figure: Figure, need_pdf: bool = True) -> dict[str, bytes]:
+    """The figure drawn now: its SVG, and its PDF when needed or when rsvg-convert is there
+    to make it (a page needs none), kept in the user cache when it has both."""
+    drawn = render_figure(figure, need_pdf or shutil.which("rsvg-convert") is not None)
     folder = _figure_cache()
-    if folder is not None:
+    if folder is not None and "pdf" in drawn:
         user_store.keep(folder, figure_key(figure), drawn)
     return drawn
 
@@ -177,8 +182,8 @@ class FigurePool:
                                             initializer=_start_worker, initargs=(os.getpid(),))
         self.executor.submit(int)  # the fork context starts every worker on the first task
 
-    def submit(self, figure: Figure) -> Future:
-        return self.executor.submit(drawn_figure, figure)
+    def submit(self, figure: Figure, need_pdf: bool = True) -> Future:
+        return self.executor.submit(drawn_figure, figure, need_pdf)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -186,10 +191,12 @@ class FigurePool:
 
 class FigureBatch:
     """Figures being drawn: those in the user cache taken from it, the others by a
-    FigurePool when one is given (one task per figure), else here when asked for."""
+    FigurePool when one is given (one task per figure), else here when asked for; their
+    PDFs only when `need_pdf` (or rsvg-convert is there)."""
 
-    def __init__(self, figures: list[Figure], pool: FigurePool | None = None):
-        self.figures = figures
+    def __init__(self, figures: list[Figure], pool: FigurePool | None = None,
+                 need_pdf: bool = True):
+        self.figures, self.need_pdf = figures, need_pdf
         self.done: dict[int, dict[str, bytes]] = {}
         self.futures: dict[int, Future] = {}
         for i, figure in enumerate(figures):
@@ -198,7 +205,7 @@ class FigureBatch:
                 self.done[i] = found
         self.from_cache = len(self.done)
         if pool is not None:
-            self.futures = {i: pool.submit(figure) for i, figure in enumerate(figures)
+            self.futures = {i: pool.submit(figure, need_pdf) for i, figure in enumerate(figures)
                             if i not in self.done}
 
     def drawn(self, fmt: str) -> list[bytes]:
@@ -206,7 +213,8 @@ class FigureBatch:
         for i, figure in enumerate(self.figures):
             if i not in self.done:
                 future = self.futures.get(i)
-                self.done[i] = future.result() if future else drawn_figure(figure)
+                self.done[i] = future.result() if future else drawn_figure(figure,
+                                                                           self.need_pdf)
         return [self.done[i][fmt] for i in range(len(self.figures))]
 
     def close(self) -> None:

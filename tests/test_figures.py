@@ -230,3 +230,22 @@ def test_each_label_is_parsed_once_and_sharing_the_parses_changes_no_byte(figure
             assert svg.read_bytes() == figures[svg.stem][1]["svg"], (how, svg.stem)
     assert counts["shared"][0] == 1 and counts["plain"][0] == 3, counts
     assert counts["shared"][1] == counts["plain"][1] > 10, counts
+
+
+def test_pages_need_no_rsvg_convert_and_pdfs_say_they_do(tmp_path):
+    """Without rsvg-convert (nothing on PATH): the page and its SVGs build; a .tex, whose
+    figures are PDFs, fails with one line naming the Debian package."""
+    from helpers import run_cli, write_spec
+
+    spec = write_spec(tmp_path, "title: F\nquestions:\n  - {id: q1, kind: activations}\n")
+    env = dict(os.environ, PATH=str(tmp_path / "no-programs"),
+               ANSWERKEY_CACHE=str(tmp_path / "cache"))
+    page = run_cli("build", spec, "-o", tmp_path / "html", "--to", "html", env=env)
+    assert page.returncode == 0, page.stderr
+    assert (tmp_path / "html/spec/figures/q1-relu-sigmoid.svg").read_bytes().startswith(b"<?xml")
+    assert not list((tmp_path / "cache").rglob("*.sha256"))  # half an entry is not kept
+    tex = run_cli("build", spec, "-o", tmp_path / "tex", "--to", "tex", env=env)
+    assert tex.returncode == 1 and tex.stderr.strip().splitlines()[-1] == (
+        "error: a figure's PDF needs rsvg-convert, which is not installed: on Debian, "
+        "apt-get install librsvg2-bin (or build --to html,json)"), tex.stderr
+    assert not (tmp_path / "tex").exists() or not list((tmp_path / "tex").rglob("*.tex"))
