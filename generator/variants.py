@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -113,9 +114,41 @@ class Progress:
             self.stream.write("\n")
 
 
+@dataclass
+class Summary:
+    """What a run's report needs, gathered as the results come in (the results themselves
+    are not kept, so that a run's memory does not grow with its number of variants)."""
+
+    total: int
+    progress: Progress
+    received: int = 0
+    placed: int = 0  # variants whose folder is in place, built or up to date
+    up_to_date: int = 0
+    interrupted: bool = False
+    build_failed: bool = False  # an error that calls for exit 1 (not 2)
+    warnings: dict[str, None] = field(default_factory=dict)  # each line once, in order
+    errors: dict[str, None] = field(default_factory=dict)
+
+    def add(self, result: VariantResult) -> None:
+        """Count one variant's result and advance the progress bar."""
+        self.received += 1
+        self.placed += result.folder is not None
+        self.up_to_date += result.up_to_date
+        self.interrupted |= result.interrupted
+        self.build_failed |= result.exit_code == 1
+        self.warnings.update(dict.fromkeys(result.warnings))
+        self.errors.update(dict.fromkeys(result.error))
+        self.progress.step()
+
+    @property
+    def complete(self) -> bool:
+        """Every variant of the run is in place."""
+        return self.placed == self.total
+
+
 def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None = None,
                   seed: int | None = None, roster: Path | None = None, overrides=(),
-                  formats=FORMATS, force: bool = False, log=print) -> list[VariantResult]:
+                  formats=FORMATS, force: bool = False, log=print) -> Summary:
     """Build every variant into out_root/<stem>/variants/<NNN or id>/ plus the manifest,
     which always lists exactly the variant folders present, whatever stops the run."""
     from .spec import load_spec
@@ -148,105 +181,120 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
     outdir.recover_interrupted(folder)
     outdir.check_replaceable(folder, force, variant_root=True)
     width = max(3, len(str(count - 1)))
-    # -j bounds all concurrency, LaTeX's and the figures' too: variants run side by side, and
-    # only when there are fewer variants than jobs does each get more than one process.
-    inner = max(1, jobs // max(1, count))
-    tasks = [Task(spec, overrides, k, students[k].id if students else None,
-                  str(folder / (students[k].id if students else f"{k:0{width}d}")),
-                  tuple(formats), force, inner, students[k].name if students else None)
-             for k in range(count)]
-    names = {Path(t.target).name for t in tasks}
-    stale = [p for p in folder.iterdir() if p.name not in names and p.is_dir() and
+    names = [s.id for s in students] if students else [f"{k:0{width}d}" for k in range(count)]
+    expected = set(names)
+    stale = [p for p in folder.iterdir() if p.name not in expected and p.is_dir() and
              not p.is_symlink() and outdir.is_marked(p)]
     for old in stale:  # removed after a complete run: refused now if a user's files are in it
         outdir.check_replaceable(old, force)
+    # -j bounds all concurrency, LaTeX's and the figures' too: variants run side by side, and
+    # only when there are fewer variants than jobs does each get more than one process.
+    inner = max(1, jobs // max(1, count))
+    tasks = (Task(spec, overrides, k, students[k].id if students else None, str(folder / name),
+                  tuple(formats), force, inner, students[k].name if students else None)
+             for k, name in enumerate(names))  # made one at a time, as they are submitted
     started = time.monotonic()
-    results: list[VariantResult] = []
-    complete = False
+    summary = Summary(count, Progress(count))
     try:
-        results = _run(tasks, min(jobs, max(1, count)))
-        complete = len(results) == len(tasks) and all(r.folder for r in results)
-        if complete:  # folders of an earlier run that this one does not have
+        _run(tasks, min(jobs, max(1, count)), summary, formats)
+        if summary.complete:  # folders of an earlier run that this one does not have
             for old in stale:
                 shutil.rmtree(old)
     finally:
+        summary.progress.close()
         merge_pdfs(folder, write_manifest(folder), log)
-    for line in dict.fromkeys(w for r in results for w in r.warnings):
+    for line in summary.warnings:
         print(line, file=sys.stderr)  # a warning of every variant: once
-    errors = [line for r in results for line in r.error]
-    if any(r.interrupted for r in results) or len(results) < len(tasks):
-        done = sum(1 for r in results if r.folder)
-        raise KeyboardInterrupt(f"{done} of {count} variants complete; none half-written")
-    if errors:
-        lines = list(dict.fromkeys(errors))  # the same problem in many variants: once
-        if any(r.exit_code == 1 for r in results):
-            raise AnswerkeyError("\n".join(lines))
-        raise SpecError(lines)
-    results.sort(key=lambda r: r.index)
-    fresh = sum(r.up_to_date for r in results)
+    if summary.interrupted or summary.received < count:
+        raise KeyboardInterrupt(f"{summary.placed} of {count} variants complete; "
+                                "none half-written")
+    if summary.errors:
+        if summary.build_failed:
+            raise AnswerkeyError("\n".join(summary.errors))
+        raise SpecError(list(summary.errors))
+    fresh = summary.up_to_date
     log(f"{count} variants in {time.monotonic() - started:.1f} s with -j {jobs} "
         f"({count - fresh} built, {fresh} up to date) -> {folder}/ (manifest: {MANIFEST})")
-    return results
+    return summary
 
 
-def _run(tasks: list[Task], jobs: int) -> list[VariantResult]:
-    progress = Progress(len(tasks))
-    results: list[VariantResult] = []
-    try:
-        if jobs == 1:
+WINDOW = 2  # variants handed to each worker ahead of time: enough to keep it busy
+
+
+def _run(tasks: Iterator[Task], jobs: int, summary: Summary, formats) -> None:
+    """Build the variants in `jobs` local processes (or in this one), at most WINDOW per
+    process submitted at a time."""
+    if jobs == 1:
+        for task in tasks:
+            summary.add(build_variant(task))
+            if summary.interrupted:
+                return
+        return
+    from .render import preload
+
+    preload(formats)  # once here rather than once per worker
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=variant_worker,
+                             initargs=(os.getpid(),)) as pool:
+        pending: set[Future] = set()
+        try:
             for task in tasks:
-                results.append(build_variant(task))
-                progress.step()
-                if results[-1].interrupted:
-                    break
-            return results
-        from .render import preload
+                pending.add(pool.submit(build_variant, task))
+                if len(pending) >= WINDOW * jobs:
+                    _collect(pending, summary)
+            while pending:
+                _collect(pending, summary)
+        except KeyboardInterrupt:
+            # Variants being built are stopped and discarded whole (their workers unwind
+            # on SIGTERM); those already in place stay.
+            for future in pending:
+                future.cancel()
+            for pid in list(pool._processes or ()):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    summary.add(future.result())
+            summary.interrupted = True
 
-        preload(tasks[0].formats)  # once here rather than once per worker
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=variant_worker,
-                                 initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(build_variant, t) for t in tasks]
-            try:
-                for future in as_completed(futures):
-                    results.append(future.result())
-                    progress.step()
-            except KeyboardInterrupt:
-                # Variants being built are stopped and discarded whole (their workers unwind
-                # on SIGTERM); those already in place stay.
-                for future in futures:
-                    future.cancel()
-                for pid in list(pool._processes or ()):
-                    with suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGTERM)
-                pool.shutdown(wait=True, cancel_futures=True)
-                done = [f for f in futures if f.done() and not f.cancelled()
-                        and f.exception() is None]
-                results = [f.result() for f in done]
-                results.append(VariantResult(-1, interrupted=True))
-        return results
-    finally:
-        progress.close()
+
+def _collect(pending: set[Future], summary: Summary) -> None:
+    """Wait for at least one of the `pending` variants and count every one that is done."""
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in done:
+        pending.discard(future)
+        summary.add(future.result())
 
 
 def write_manifest(folder: Path) -> list[str]:
     """variants.csv, made from the variant folders present: id, index, seed, spec hash,
     version and every drawn parameter (a folder without a readable record: its id only).
-    Returns the ids in the manifest's order."""
-    rows = []
+    Each record is read twice, once to order the rows and find the columns, then to write
+    its row, so that only a key per variant is held in memory. Returns the ids in the
+    manifest's order."""
+    order, params = [], set()
     for path in sorted(p for p in folder.iterdir() if p.is_dir() and outdir.is_marked(p)):
-        row = cache.read(path).get("variant")
-        rows.append(row if _valid_row(row, path.name) else {"id": path.name, "drawn": {}})
-    rows.sort(key=lambda r: (r.get("index", math.inf), r["id"]))
-    params = sorted({name for r in rows for name in r["drawn"]})
+        row = _row(path)
+        order.append((row.get("index", math.inf), row["id"]))
+        params.update(row["drawn"])
+    order.sort()
+    columns = sorted(params)
     tmp = outdir.temp_name(folder, MANIFEST)
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([*_COLUMNS, *params])
-        for r in rows:
+        writer.writerow([*_COLUMNS, *columns])
+        for _, name in order:
+            r = _row(folder / name)
             writer.writerow([r.get(c, "") for c in _COLUMNS] + [
-                json.dumps(r["drawn"][p]) if p in r["drawn"] else "" for p in params])
+                json.dumps(r["drawn"][p]) if p in r["drawn"] else "" for p in columns])
     tmp.replace(folder / MANIFEST)
-    return [r["id"] for r in rows]
+    return [name for _, name in order]
+
+
+def _row(path: Path) -> dict:
+    """A variant folder's row of the manifest, from its cache record."""
+    row = cache.read(path).get("variant")
+    return row if _valid_row(row, path.name) else {"id": path.name, "drawn": {}}
 
 
 def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
@@ -267,8 +315,7 @@ def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
             if len(parts) == 1:
                 shutil.copyfile(parts[0], tmp)
             else:
-                subprocess.run(["pdfunite", *map(str, parts), str(tmp)], check=True,
-                               capture_output=True, stdin=subprocess.DEVNULL)
+                _unite(parts, tmp, folder)
             _deterministic_id(tmp, parts)
             tmp.replace(target)
         except subprocess.CalledProcessError as exc:
@@ -277,24 +324,57 @@ def merge_pdfs(folder: Path, ids: list[str], log=print) -> None:
                                  f"{exc.stderr.decode(errors='replace').strip()}") from None
 
 
+UNITE_AT_ONCE = 500  # pdfunite holds every input open: stay below the usual 1024 files
+
+
+def _unite(parts: list[Path], target: Path, folder: Path) -> None:
+    """pdfunite `parts` into `target`; more than UNITE_AT_ONCE are merged in groups first,
+    in a staging folder of `folder` (so that recovery removes it after a kill)."""
+    if len(parts) <= UNITE_AT_ONCE:
+        subprocess.run(["pdfunite", *map(str, parts), str(target)], check=True,
+                       capture_output=True, stdin=subprocess.DEVNULL)
+        return
+    staging = outdir.staging_name(folder)
+    try:
+        outdir.make_folder(staging, exist_ok=False)
+        groups = []
+        for n in range(0, len(parts), UNITE_AT_ONCE):
+            groups.append(staging / f"{n // UNITE_AT_ONCE}.pdf")
+            _unite(parts[n:n + UNITE_AT_ONCE], groups[-1], folder)
+        _unite(groups, target, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 _COLUMNS = ("id", "index", "seed", "spec_sha256", "answerkey_version")
 
 
 # pdfunite gives the merged file a new /ID each run; the same parts should give the same bytes.
 _TRAILER_ID = re.compile(rb"/ID\s*\[\s*\((?:\\.|[^\\)])*\)\s*\((?:\\.|[^\\)])*\)\s*\]", re.S)
+_TAIL = 4096  # the trailer is in the file's last bytes
 
 
 def _deterministic_id(merged: Path, parts: list[Path]) -> None:
     """Replace the last /ID of `merged` (in its trailer, after every object the cross-
-    reference table locates) by one derived from the parts' bytes."""
-    data = merged.read_bytes()
-    found = list(_TRAILER_ID.finditer(data, max(0, len(data) - 4096)))
-    if not found:
-        return
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in parts)).hexdigest()[:32].encode()
-    m = found[-1]
-    merged.write_bytes(data[:m.start()] + b"/ID [<" + digest + b"> <" + digest + b">]" +
-                       data[m.end():])
+    reference table locates) by one derived from the parts' bytes; only the tail of the
+    file is read and rewritten, and the parts are hashed one at a time."""
+    with merged.open("r+b") as handle:
+        start = max(0, handle.seek(0, os.SEEK_END) - _TAIL)
+        handle.seek(start)
+        tail = handle.read()
+        found = list(_TRAILER_ID.finditer(tail))
+        if not found:
+            return
+        digest = hashlib.sha256()
+        for part in parts:
+            with part.open("rb") as data:
+                while block := data.read(1 << 20):
+                    digest.update(block)
+        token = digest.hexdigest()[:32].encode()
+        m = found[-1]
+        handle.seek(start + m.start())
+        handle.write(b"/ID [<" + token + b"> <" + token + b">]" + tail[m.end():])
+        handle.truncate()
 
 
 def _valid_row(row, name: str) -> bool:

@@ -250,3 +250,29 @@ def test_merged_pdfs_are_reproducible(tmp_path):
                        env=env).returncode == 0
         merged.append((tmp_path / "v" / "variants" / "all-keys.pdf").read_bytes())
     assert merged[0] == merged[1]
+
+
+def test_many_pdfs_are_merged_in_groups(tmp_path, monkeypatch):
+    """pdfunite holds every input open (1024 files are a common limit): past UNITE_AT_ONCE,
+    groups are merged first; the pages stay in order, the bytes reproducible, and no group
+    file is left behind."""
+    from matplotlib.figure import Figure
+
+    from generator import variants
+
+    folder = tmp_path / "variants"
+    ids = [f"{k:03d}" for k in range(5)]
+    for k, name in enumerate(ids):
+        (folder / name).mkdir(parents=True)
+        figure = Figure(figsize=(2, 1))
+        figure.text(0.1, 0.5, f"variant {k}")
+        figure.savefig(folder / name / "answer-key.pdf", metadata={"CreationDate": None})
+    monkeypatch.setattr(variants, "UNITE_AT_ONCE", 2)  # 5 parts -> 3 groups -> 2 -> 1
+    merged = folder / "all-keys.pdf"
+    variants.merge_pdfs(folder, ids)
+    assert pdf_text(merged).split() == [w for k in range(5) for w in ("variant", str(k))]
+    assert pdf_pages(merged) == 5
+    first = merged.read_bytes()
+    variants.merge_pdfs(folder, ids)
+    assert merged.read_bytes() == first
+    assert sorted(p.name for p in folder.iterdir()) == [*ids, "all-keys.pdf"]
