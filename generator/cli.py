@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("-o", "--output", default="output", metavar="DIR",
                    help="output root; variants go to DIR/<spec-stem>/variants/ (default: output)")
     v.add_argument("--roster", metavar="CSV", help="one variant per student id (column `id`)")
+    v.add_argument("--cluster", metavar="ADDRESS",
+                   help="build the variants on the workers of the Dask scheduler at ADDRESS "
+                        "(tcp://host:8786; not with -j), which must share the spec's and the "
+                        "output's file system; needs answerkey[cluster]")
     with_outputs(v)
     with_set(v)
     k = sub.add_parser("kinds", help="list the question kinds; with KIND, its keys")
@@ -184,9 +188,13 @@ def run(args: argparse.Namespace) -> int:
             raise SpecError([Problem.usage(f"-n must be between 1 and 100000, got {args.n}")])
         if args.jobs is not None and args.jobs < 1:
             raise SpecError([Problem.usage(f"-j must be at least 1, got {args.jobs}")])
+        if args.jobs is not None and args.cluster is not None:
+            raise SpecError([Problem.usage("-j and --cluster do not go together: on a cluster, "
+                                           "each Dask worker process builds one variant at a "
+                                           "time")])
         make_variants(args.spec, args.n, Path(args.output), args.jobs, args.seed,
                       Path(args.roster) if args.roster else None, args.set,
-                      _formats(args.to), args.force)
+                      _formats(args.to), args.force, cluster=args.cluster)
         return EXIT_OK
     raise AssertionError(args.command)  # argparse only allows the commands above
 

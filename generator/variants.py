@@ -16,7 +16,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -148,9 +148,11 @@ class Summary:
 
 def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None = None,
                   seed: int | None = None, roster: Path | None = None, overrides=(),
-                  formats=FORMATS, force: bool = False, log=print) -> Summary:
+                  formats=FORMATS, force: bool = False, log=print,
+                  cluster: str | None = None) -> Summary:
     """Build every variant into out_root/<stem>/variants/<NNN or id>/ plus the manifest,
-    which always lists exactly the variant folders present, whatever stops the run."""
+    which always lists exactly the variant folders present, whatever stops the run. With
+    `cluster` (a Dask scheduler's address), the variants are built by its workers."""
     from .spec import load_spec
 
     outdir.check_stems([spec])
@@ -160,17 +162,25 @@ def make_variants(spec: str, count: int | None, out_root: Path, jobs: int | None
         load_spec(spec, overrides)  # every problem of the spec itself, before any work starts
     students = read_roster(roster) if roster else None
     count = len(students) if students else count
-    root = outdir.output_root(out_root)
-    jobs = job_limit(jobs or os.cpu_count() or 1, log=lambda m: print(m, file=sys.stderr))
-    try:
-        with outdir.locked(root):
-            return _make_locked(spec, count, root, jobs, students, overrides, formats, force,
-                                log)
-    except OSError as exc:
-        raise outdir.environment_error(exc, f"cannot write the variants into {root}/") from None
+    if cluster is None:
+        jobs = job_limit(jobs or os.cpu_count() or 1, log=lambda m: print(m, file=sys.stderr))
+        session = nullcontext()
+    else:
+        from .cluster import connected
+
+        session = connected(cluster)
+    with session as client:  # before any folder is made: the scheduler may be out of reach
+        root = outdir.output_root(out_root)
+        try:
+            with outdir.locked(root):
+                return _make_locked(spec, count, root, jobs, students, overrides, formats,
+                                    force, log, client)
+        except OSError as exc:
+            raise outdir.environment_error(exc, f"cannot write the variants into {root}/") \
+                from None
 
 
-def _make_locked(spec, count, root, jobs, students, overrides, formats, force, log):
+def _make_locked(spec, count, root, jobs, students, overrides, formats, force, log, client):
     home = root / Path(spec).stem
     folder = home / VARIANTS
     for made in (home, folder):
@@ -188,15 +198,22 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
     for old in stale:  # removed after a complete run: refused now if a user's files are in it
         outdir.check_replaceable(old, force)
     # -j bounds all concurrency, LaTeX's and the figures' too: variants run side by side, and
-    # only when there are fewer variants than jobs does each get more than one process.
-    inner = max(1, jobs // max(1, count))
+    # only when there are fewer variants than jobs does each get more than one process. On a
+    # cluster, each worker process builds one variant at a time, its LaTeX runs one by one.
+    inner = 1 if client else max(1, jobs // max(1, count))
     tasks = (Task(spec, overrides, k, students[k].id if students else None, str(folder / name),
                   tuple(formats), force, inner, students[k].name if students else None)
              for k, name in enumerate(names))  # made one at a time, as they are submitted
     started = time.monotonic()
     summary = Summary(count, Progress(count))
     try:
-        _run(tasks, min(jobs, max(1, count)), summary, formats)
+        if client:
+            from .cluster import run_on_cluster
+
+            where = run_on_cluster(client, spec, tasks, summary, folder)
+        else:
+            _run(tasks, min(jobs, max(1, count)), summary, formats)
+            where = f"with -j {jobs}"
         if summary.complete:  # folders of an earlier run that this one does not have
             for old in stale:
                 shutil.rmtree(old)
@@ -213,7 +230,7 @@ def _make_locked(spec, count, root, jobs, students, overrides, formats, force, l
             raise AnswerkeyError("\n".join(summary.errors))
         raise SpecError(list(summary.errors))
     fresh = summary.up_to_date
-    log(f"{count} variants in {time.monotonic() - started:.1f} s with -j {jobs} "
+    log(f"{count} variants in {time.monotonic() - started:.1f} s {where} "
         f"({count - fresh} built, {fresh} up to date) -> {folder}/ (manifest: {MANIFEST})")
     return summary
 
@@ -268,12 +285,14 @@ def _collect(pending: set[Future], summary: Summary) -> None:
 
 def write_manifest(folder: Path) -> list[str]:
     """variants.csv, made from the variant folders present: id, index, seed, spec hash,
-    version and every drawn parameter (a folder without a readable record: its id only).
+    version and every drawn parameter (a folder without a readable record: its id only;
+    a hidden one, such as the staging folder a dead cluster worker left, is no variant).
     Each record is read twice, once to order the rows and find the columns, then to write
     its row, so that only a key per variant is held in memory. Returns the ids in the
     manifest's order."""
     order, params = [], set()
-    for path in sorted(p for p in folder.iterdir() if p.is_dir() and outdir.is_marked(p)):
+    for path in sorted(p for p in folder.iterdir()
+                       if not p.name.startswith(".") and p.is_dir() and outdir.is_marked(p)):
         row = _row(path)
         order.append((row.get("index", math.inf), row["id"]))
         params.update(row["drawn"])

@@ -276,3 +276,15 @@ def test_many_pdfs_are_merged_in_groups(tmp_path, monkeypatch):
     variants.merge_pdfs(folder, ids)
     assert merged.read_bytes() == first
     assert sorted(p.name for p in folder.iterdir()) == [*ids, "all-keys.pdf"]
+
+
+def test_the_manifest_lists_no_staging_folder(tmp_path):
+    """A staging folder (a dead cluster worker's, say) is marked but is no variant."""
+    from generator import outdir
+    from generator.variants import write_manifest
+
+    spec = write_spec(tmp_path, SPEC, "v.yaml")
+    assert run_cli("variants", spec, "-n", 2, "-o", tmp_path, "--to", "json").returncode == 0
+    folder = tmp_path / "v" / "variants"
+    outdir.make_folder(folder / ".answerkey-999999-0123abcd")
+    assert write_manifest(folder) == ["000", "001"] == manifest_ids(folder)
