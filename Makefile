@@ -43,6 +43,7 @@ bench: setup  ## speed ratios, each measured in one run
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/variants.py
 	$(BIN)/python bench/autodiff.py
+	$(BIN)/python bench/cluster.py --memory
 
 fuzz: setup-test  ## longer property-based fuzzing than the suite runs
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k fuzz
