@@ -11,6 +11,7 @@ gives the same PDF.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -42,10 +43,12 @@ def preamble_of(tex: str) -> str | None:
     return m.group(1) if m else None
 
 
+@functools.cache
 def tex_identity() -> str:
     """What a format depends on besides its preamble: the pdftex program and the installed
     LaTeX format (Debian regenerates it whenever TeX or a package changes), so an update
-    never meets a stale one. Empty when TeX is not there."""
+    never meets a stale one. Empty when TeX is not there. Asked once per process (a
+    variant worker compiles hundreds of documents; TeX is not upgraded under it)."""
     try:
         found = subprocess.run(["kpsewhich", "-engine=pdftex", "pdflatex.fmt"], text=True,
                                capture_output=True, timeout=30).stdout.strip()
@@ -73,9 +76,9 @@ def format_for(preamble: str, folder: Path, earlier: Path | None = None) -> Path
     except (OSError, RuntimeError):  # no home folder, or a relative path and no cwd
         cache = None
     if cache is not None:
-        found = user_store.fetch(cache, key, ("fmt",), MAX_FORMAT_BYTES)
-        if found is not None:
-            return target if user_store.write_new(target, found[0]) else None
+        data = _cached_format(cache, key)
+        if data is not None:
+            return target if user_store.write_new(target, data) else None
         if (cache / f"{key}.failed").exists():
             return None  # this preamble does not dump with this TeX: keyed by its identity
     try:
@@ -85,6 +88,23 @@ def format_for(preamble: str, folder: Path, earlier: Path | None = None) -> Path
     if cache is not None:
         _store(cache, key, data, log)
     return target if data is not None and user_store.write_new(target, data) else None
+
+
+_VERIFIED: dict[tuple[str, str], bytes] = {}  # (cache folder, key): a format's bytes
+
+
+def _cached_format(cache: Path, key: str) -> bytes | None:
+    """The cached format's bytes, read and verified once per process (7 MB to read and hash
+    for every document otherwise) and kept for the process's later documents."""
+    memo = (str(cache), key)
+    if memo not in _VERIFIED:
+        found = user_store.fetch(cache, key, ("fmt",), MAX_FORMAT_BYTES)
+        if found is None:
+            return None
+        if len(_VERIFIED) >= 2:  # the answerkey preamble and a course's, at most
+            _VERIFIED.pop(next(iter(_VERIFIED)))
+        _VERIFIED[memo] = found[0]
+    return _VERIFIED[memo]
 
 
 def _reuse(earlier: Path, target: Path) -> bool:
