@@ -151,7 +151,9 @@ def run(args: argparse.Namespace) -> int:
         from .solve import check_specs
 
         for spec in check_specs(args.specs):
-            print(f"{spec.source}: ok ({len(spec.questions)} questions solved and verified)")
+            count = len(spec.questions)
+            print(f"{spec.source}: ok ({count} question{'s' * (count != 1)} solved and "
+                  "verified)")
         return EXIT_OK
     if args.command == "solve":
         from .answers import render_json
