@@ -100,7 +100,7 @@ def test_warnings_are_printed_located_with_exit_zero_by_check_and_build(tmp_path
     result = run_cli("check", spec)
     assert result.returncode == 0
     assert result.stderr.startswith(line) and len(result.stderr.splitlines()) == 1
-    assert "ok (1 questions" in result.stdout
+    assert "ok (1 question solved" in result.stdout
     result = run_cli("build", spec, "-o", tmp_path / "out", "--to", "json")
     assert result.returncode == 0 and result.stderr.startswith(line)
     assert len(result.stderr.splitlines()) == 1
