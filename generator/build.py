@@ -353,7 +353,7 @@ def _build_solved(specs, formats, force, solved, outcomes, workers, pool, record
                                              item.record, compiler, pool, reuse=not force)
                 staged.append(_Staged(item, folder, extra, outcome))
         except BaseException:
-            compiler.abort()  # never leave latexmk running behind a failure or Ctrl-C
+            compiler.abort()  # never leave LaTeX running behind a failure or Ctrl-C
             raise
         compiler.finish()
         for stage in staged:

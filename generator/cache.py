@@ -37,7 +37,7 @@ PACKAGE = Path(__file__).resolve().parent
 
 def user_cache(name: str) -> Path:
     """A folder of the per-user cache shared by all builds (the precompiled LaTeX
-    preamble), as an absolute path with symbolic links resolved:
+    preamble, the figures), as an absolute path with symbolic links resolved:
     $ANSWERKEY_CACHE/answerkey/NAME (relative to the directory answerkey runs in), else
     under $XDG_CACHE_HOME when it is absolute (the XDG spec says to ignore a relative one),
     else under ~/.cache. Everything in it may be deleted at any time."""

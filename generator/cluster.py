@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, outdir
+from .cache import code_fingerprint
 from .errors import BuildError, Problem, SpecError
 from .variants import WINDOW, Summary, Task, VariantResult, build_variant
 
@@ -33,12 +35,12 @@ class Run:
     """What every task of one run needs besides its Task: the client's folder (the tasks'
     paths are relative to it), a marked folder only this run has (a worker that sees it
     shares the client's files), the name of the Dask event that stops the run, the
-    client's answerkey version and its SOURCE_DATE_EPOCH (the PDFs' dates)."""
+    fingerprint of the client's answerkey and its SOURCE_DATE_EPOCH (the PDFs' dates)."""
 
     cwd: str
     probe: str
     stop: str
-    version: str
+    code: str  # cache.code_fingerprint(): answerkey's version and every file of it
     source_date_epoch: str | None
 
 
@@ -72,7 +74,9 @@ def connected(address: str) -> Iterator[Any]:
         for logger in quiet.values():
             logger.setLevel(logging.CRITICAL)
         try:
-            client = distributed.Client(address, timeout=timeout, set_as_default=False)
+            with warnings.catch_warnings():  # its table of versions: the workers check ours
+                warnings.simplefilter("ignore", distributed.versions.VersionMismatchWarning)
+                client = distributed.Client(address, timeout=timeout, set_as_default=False)
         except OSError as exc:
             raise BuildError(f"cannot connect to the Dask scheduler at {address}: {exc}") \
                 from None
@@ -100,7 +104,7 @@ def run_on_cluster(client, spec: str, tasks: Iterator[Task], summary: Summary,
     try:
         outdir.make_folder(probe, exist_ok=False)
         run = Run(os.getcwd(), str(probe.resolve()), f"answerkey-stop-{secrets.token_hex(8)}",
-                  __version__, os.environ.get(EPOCH))
+                  code_fingerprint(), os.environ.get(EPOCH))
         workers = _check_workers(client, address, run, spec)
         with _HeldSignals() as held:
             try:
@@ -144,9 +148,12 @@ def _check_workers(client, address: str, run: Run, spec: str) -> int:
 def worker_problem(run: Run, spec: str, dask_worker=None) -> str | None:
     """Why this Dask worker cannot build the run's variants (None: it can)."""
     where = f"the Dask worker at {dask_worker.address}" if dask_worker else "a Dask worker"
-    if __version__ != run.version:
-        return (f"{where} runs answerkey {__version__}, this is {run.version}: install the "
-                "same version on every worker")
+    if code_fingerprint() != run.code:
+        return (f"{where} runs another answerkey ({__version__}, or the same version with "
+                "other files): install the command's on every worker")
+    if not Path(run.cwd).is_dir():
+        return (f"{where} does not see the folder {run.cwd} the command runs in: it must be "
+                "on a file system the workers share, at the same path")
     if not outdir.is_marked(Path(run.probe)):
         return (f"{where} does not see the output folder {Path(run.probe).parent}/: the "
                 "spec and the output must be on a file system the workers share, at the "

@@ -132,7 +132,7 @@ class Compiler:
                                  step, fmt))
 
     def _start(self, job: TexJob, command: list[str]) -> subprocess.Popen:
-        out = open(job.tex.with_suffix(".latexmk"), "wb")  # noqa: SIM115 (closed below)
+        out = open(job.tex.with_suffix(".console"), "wb")  # noqa: SIM115 (closed below)
         # In a session of its own: Ctrl-C at the terminal reaches answerkey alone, which then
         # stops LaTeX itself (abort), instead of LaTeX failing first and being reported.
         proc = subprocess.Popen(command, cwd=job.tex.parent, env=latex_environment(),
@@ -172,7 +172,7 @@ class Compiler:
         if code != 0 or not job.tex.with_suffix(".pdf").exists():
             log = job.tex.with_suffix(".log")
             text = log.read_text(errors="replace") if log.exists() else \
-                job.tex.with_suffix(".latexmk").read_text(errors="replace")
+                job.tex.with_suffix(".console").read_text(errors="replace")
             self.errors.append(describe_failure(job, text))
 
     @staticmethod

@@ -17,6 +17,7 @@ import pickle
 import shutil
 import subprocess
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from importlib.util import find_spec
 from multiprocessing import get_context
 from pathlib import Path
@@ -35,6 +36,7 @@ RC_PARAMS = {
     "path.simplify": False, "axes.titleweight": "normal", "figure.titleweight": "normal",
 }
 MAX_FIGURE_BYTES = 16 << 20  # a real one is 20-200 kB
+MAX_CACHED_FIGURES = 2000  # in the user cache (about 400 MB at most; the oldest go first)
 
 
 def _matplotlib():
@@ -44,6 +46,7 @@ def _matplotlib():
     import matplotlib
 
     matplotlib.use("Agg", force=True)
+    matplotlib.rcdefaults()  # a user's matplotlibrc changes no figure (nor its cache key)
     matplotlib.rcParams.update(RC_PARAMS)
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure as MplFigure
@@ -121,18 +124,29 @@ def figure_key(figure: Figure) -> str:
 
 @functools.cache
 def _renderers() -> str:
-    """answerkey's code, matplotlib's version and the rsvg-convert program, as one string."""
+    """answerkey's code, the versions of matplotlib, NumPy and kiwisolver (its layout
+    solver), and what rsvg-convert makes of a fixed SVG (its PDF names cairo's version), as
+    one string."""
     parts = [code_fingerprint()]
-    spec = find_spec("matplotlib")
-    version = Path(spec.origin).with_name("_version.py") if spec and spec.origin else None
-    tool = shutil.which("rsvg-convert")
-    for path in (version, tool and os.path.realpath(tool)):
+    for module, name in (("matplotlib", "_version.py"), ("numpy", "version.py"),
+                         ("kiwisolver", None)):
+        spec = find_spec(module)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        path = origin.with_name(name) if origin and name else origin
         try:
             info = os.stat(path)
-            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+            parts.append(f"{module}:{info.st_size}:{info.st_mtime_ns}")
         except (OSError, TypeError):
-            parts.append("")
+            parts.append(f"{module}:")
+    try:
+        parts.append(sha256_bytes(svg_to_pdf(_PROBE)) if shutil.which("rsvg-convert") else "")
+    except BuildError:
+        parts.append("")
     return "\n".join(parts)
+
+
+_PROBE = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="2" ' \
+         b'height="2"/></svg>'
 
 
 def _figure_cache() -> Path | None:
@@ -154,10 +168,13 @@ def cached_figure(figure: Figure) -> dict[str, bytes] | None:
 def drawn_figure(figure: Figure, need_pdf: bool = True) -> dict[str, bytes]:
     """The figure drawn now: its SVG, and its PDF when needed or when rsvg-convert is there
     to make it (a page needs none), kept in the user cache when it has both."""
-    drawn = render_figure(figure, need_pdf or shutil.which("rsvg-convert") is not None)
+    drawn = render_figure(figure, need_pdf)
+    if not need_pdf and shutil.which("rsvg-convert"):  # for the cache entry: not needed
+        with suppress(BuildError):
+            drawn = {"pdf": svg_to_pdf(drawn["svg"]), **drawn}
     folder = _figure_cache()
     if folder is not None and "pdf" in drawn:
-        user_store.keep(folder, figure_key(figure), drawn)
+        user_store.keep(folder, figure_key(figure), drawn, MAX_CACHED_FIGURES)
     return drawn
 
 
@@ -165,7 +182,7 @@ def _start_worker(parent: int) -> None:
     figure_worker(parent)
     _matplotlib()
     # The first mathtext string builds matplotlib's parser (0.1 s): done while the parent
-    # solves, before any figure is asked for.
+    # writes the LaTeX and the pages, before the figures reach this worker.
     from matplotlib.font_manager import FontProperties
     from matplotlib.mathtext import MathTextParser
 
@@ -174,8 +191,8 @@ def _start_worker(parent: int) -> None:
 
 class FigurePool:
     """Worker processes for figures, forked at once so that they import matplotlib while
-    the parent solves the questions. Create it before any other thread exists (forking a
-    process that has running threads can deadlock) and close() it when done."""
+    the parent writes the LaTeX and the pages. Create it before any other thread exists
+    (forking a process that has running threads can deadlock) and close() it when done."""
 
     def __init__(self, workers: int):
         self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"),

@@ -48,7 +48,9 @@ def tex_identity() -> str:
     """What a format depends on besides its preamble: the pdftex program and the installed
     LaTeX format (Debian regenerates it whenever TeX or a package changes), so an update
     never meets a stale one. Empty when TeX is not there. Asked once per process (a
-    variant worker compiles hundreds of documents; TeX is not upgraded under it)."""
+    variant worker compiles hundreds of documents): after an upgrade under a long-lived
+    process (`build --watch`, a Dask worker) its documents compile without the format, the
+    same pages, slower, until it restarts."""
     try:
         found = subprocess.run(["kpsewhich", "-engine=pdftex", "pdflatex.fmt"], text=True,
                                capture_output=True, timeout=30).stdout.strip()

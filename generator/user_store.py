@@ -11,6 +11,7 @@ means the next run makes it again.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import secrets
@@ -38,10 +39,12 @@ def fetch(folder: Path, key: str, suffixes: tuple[str, ...], limit: int) -> list
     return found
 
 
-def keep(folder: Path, key: str, files: dict[str, bytes]) -> bool:
+def keep(folder: Path, key: str, files: dict[str, bytes],
+         max_entries: int | None = None) -> bool:
     """Store `key`'s files (suffix -> bytes), then the record vouching for them; False when
-    the folder cannot be written."""
-    if not prepare(folder):
+    the folder cannot be written. With `max_entries`, the folder keeps at most about that
+    many entries: the oldest go first (see `prepare`)."""
+    if not prepare(folder, max_entries):
         return False
     for suffix, data in files.items():
         if not write_new(folder / f"{key}.{suffix}", data):
@@ -50,14 +53,31 @@ def keep(folder: Path, key: str, files: dict[str, bytes]) -> bool:
     return write_new(folder / f"{key}.sha256", f"{key} {digests}\n".encode())
 
 
-def prepare(folder: Path) -> bool:
-    """Make the folder (private to the user) and remove what writes killed midway left."""
+_PREPARED: set[str] = set()
+
+
+def prepare(folder: Path, max_entries: int | None = None) -> bool:
+    """Make the folder (private to the user) and, once per process, remove what writes
+    killed midway left and, beyond `max_entries` records, the oldest entries (down to
+    three quarters of it: a cache that only grows would fill a home folder)."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if str(folder) in _PREPARED:
+            return True
+        records = []
         for path in folder.iterdir():
             m = _TEMP.fullmatch(path.name)
             if m and not pid_alive(int(m.group(1))):
                 path.unlink(missing_ok=True)
+            elif path.suffix == ".sha256":
+                records.append(path)
+        if max_entries is not None and len(records) > max_entries:
+            records.sort(key=lambda p: p.stat().st_mtime_ns)
+            for record in records[: len(records) - max_entries * 3 // 4]:
+                record.unlink(missing_ok=True)  # the record first: then nothing vouches
+                for path in folder.glob(f"{glob.escape(record.stem)}.*"):
+                    path.unlink(missing_ok=True)
+        _PREPARED.add(str(folder))
     except OSError:
         return False
     return True

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
+from generator.cache import code_fingerprint
 from helpers import ROOT, run_cli, start_cli, write_spec
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed")
@@ -140,7 +141,7 @@ def test_a_worker_that_does_not_share_the_files_says_so(scheduler, tmp_path):
     spec = ROOT / "specs" / "variants-demo.yaml"
     probe = tmp_path / "variants" / ".answerkey-1-00000000"
     with distributed.Client(scheduler, set_as_default=False) as client:
-        seen = client.run(worker_problem, Run(str(ROOT), str(probe), "stop", __version__,
+        seen = client.run(worker_problem, Run(str(ROOT), str(probe), "stop", code_fingerprint(),
                                               None), str(spec))
     assert len(seen) == 2
     for address, problem in seen.items():
@@ -150,15 +151,19 @@ def test_a_worker_that_does_not_share_the_files_says_so(scheduler, tmp_path):
                            "or scratch)")
     probe.mkdir(parents=True)
     (probe / ".answerkey").write_text("mark\n")
-    run = Run(str(ROOT), str(probe), "stop", __version__, None)
+    run = Run(str(ROOT), str(probe), "stop", code_fingerprint(), None)
     assert worker_problem(run, str(spec)) is None
     assert worker_problem(run, "specs/none.yaml") == (
         f"a Dask worker does not see the spec {ROOT / 'specs/none.yaml'}: it must be on a "
         "file system the workers share, at the same path")
-    other = Run(str(ROOT), str(probe), "stop", "0.0.0", None)
+    other = Run(str(ROOT), str(probe), "stop", "0" * 64, None)
     assert worker_problem(other, str(spec)) == (
-        f"a Dask worker runs answerkey {__version__}, this is 0.0.0: install the same "
-        "version on every worker")
+        f"a Dask worker runs another answerkey ({__version__}, or the same version with "
+        "other files): install the command's on every worker")
+    elsewhere = Run(str(tmp_path / "not-here"), str(probe), "stop", code_fingerprint(), None)
+    assert worker_problem(elsewhere, str(spec)) == (
+        f"a Dask worker does not see the folder {tmp_path / 'not-here'} the command runs in: "
+        "it must be on a file system the workers share, at the same path")
 
 
 def test_ctrl_c_waits_for_the_variants_being_built(scheduler, tmp_path):

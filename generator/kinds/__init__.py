@@ -24,8 +24,8 @@ from types import ModuleType
 @dataclass(frozen=True)
 class Entry:
     """A registered kind: its module's name, and whether its solve() returns figures (whose
-    draw functions must pickle: module functions or partials of them; the build starts its
-    figure workers before solving and sends them the figures)."""
+    draw functions must pickle, module functions or partials of them: the build sends them
+    to its figure workers, and a figure's cache key is made from its pickle)."""
 
     name: str
     plots: bool = False

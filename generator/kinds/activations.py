@@ -197,8 +197,8 @@ def _mathtext_number(v: float) -> str:
 
 
 def _drawer(params: dict):
-    """The figure's draw function, picklable (a partial of a module function) so that figure
-    workers started before solving can receive it."""
+    """The figure's draw function, picklable (a partial of a module function) so that the
+    figure workers can receive it."""
     lo, hi = (float(v) for v in params["x_range"])
     return partial(_draw, lo, hi, list(params["sigmoid_k"]), float(params["delta"]))
 
