@@ -61,19 +61,19 @@ def test_latex_failure_names_the_question_and_keeps_previous_output(built, monke
                                                                     capsys):
     """Validation refuses the math that breaks LaTeX, so the failure is planted in the
     rendered .tex itself: an undefined macro inside question notes."""
-    from generator import build as build_module
+    from generator import render as render_module
     from generator.build import build_specs
     from generator.spec import load_spec
 
     tmp, spec, out = built
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    render = build_module.render_latex
+    render = render_module.render_latex
 
     def broken(spec_, results, key):
         tex, spans = render(spec_, results, key)
         return tex.replace("Because", "Because \\undefinedmacro", 1), spans
 
-    monkeypatch.setattr(build_module, "render_latex", broken)
+    monkeypatch.setattr(render_module, "render_latex", broken)  # build imports it when used
     with pytest.raises(BuildError) as failure:
         build_specs([load_spec(spec)], [out], ("pdf",), force=True)
     message = str(failure.value)
