@@ -303,8 +303,8 @@ def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> l
     solved = [(item, solve_spec(item.spec)) for item in todo]  # every answer verified first
     workers = latex_jobs or os.cpu_count() or 1
     pool = None
-    if workers > 1 and figure_formats(formats) and _figures_to_draw(solved, force):
-        from .plots import FigurePool  # matplotlib loads in it while the LaTeX is written
+    if workers > 1 and figure_formats(formats):
+        from .plots import FigurePool  # forked at the first figure no cache holds
 
         pool = FigurePool(workers)
     try:
@@ -313,20 +313,6 @@ def _build_locked(specs, targets, formats, force, latex_jobs, record_extra) -> l
     finally:
         if pool is not None:
             pool.close()
-
-
-def _figures_to_draw(solved, force: bool) -> bool:
-    """Whether some figure is neither in its folder's cache record (unless `force`) nor in
-    the user's figure cache: only then are figure workers worth starting."""
-    from .plots import cached_figure
-
-    for item, results in solved:
-        kept = set(item.record.get("figures", {}).values())
-        for r in results:
-            if r.solution.figures and (force or cache.question_key(r.question) not in kept) \
-                    and any(cached_figure(f) is None for f in r.solution.figures):
-                return True
-    return False
 
 
 @dataclass(frozen=True)

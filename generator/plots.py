@@ -23,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import user_store
-from .cache import code_fingerprint, sha256_bytes, user_cache
+from .cache import code_fingerprint, sha256_bytes
 from .errors import BuildError
 from .kinds.base import Figure
 from .workers import figure_worker
@@ -82,13 +82,20 @@ def _share_mathtext_parses(parser_class) -> None:
     parser_class._parse_cached = functools.lru_cache(1000)(cached.__wrapped__)
 
 
-def render_figure(figure: Figure, pdf: bool = True) -> dict[str, bytes]:
-    """The figure's SVG (and PDF), byte-identical between runs: laid out once (constrained
-    layout, then frozen), drawn once into the SVG, the PDF converted from it."""
+def laid_out(figure: Figure):
+    """The figure drawn onto a matplotlib Figure and laid out once (constrained layout,
+    then frozen, so that nothing moves when it is saved)."""
     fig = _matplotlib()(figure.width, figure.height)
     figure.draw(fig)
     fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
+    return fig
+
+
+def render_figure(figure: Figure, pdf: bool = True) -> dict[str, bytes]:
+    """The figure's SVG (and PDF), byte-identical between runs: laid out once, drawn once
+    into the SVG, the PDF converted from it."""
+    fig = laid_out(figure)
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
@@ -132,12 +139,8 @@ def _renderers() -> str:
                          ("kiwisolver", None)):
         spec = find_spec(module)
         origin = Path(spec.origin) if spec and spec.origin else None
-        path = origin.with_name(name) if origin and name else origin
-        try:
-            info = os.stat(path)
-            parts.append(f"{module}:{info.st_size}:{info.st_mtime_ns}")
-        except (OSError, TypeError):
-            parts.append(f"{module}:")
+        parts.append(user_store.file_identity(origin.with_name(name) if origin and name
+                                              else origin) or module)
     try:
         parts.append(sha256_bytes(svg_to_pdf(_PROBE)) if shutil.which("rsvg-convert") else "")
     except BuildError:
@@ -149,16 +152,9 @@ _PROBE = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect wi
          b'height="2"/></svg>'
 
 
-def _figure_cache() -> Path | None:
-    try:
-        return user_cache("figures")
-    except (OSError, RuntimeError):  # no home folder, or a relative path and no cwd
-        return None
-
-
 def cached_figure(figure: Figure) -> dict[str, bytes] | None:
     """The figure's PDF and SVG from the user cache, or None."""
-    folder = _figure_cache()
+    folder = user_store.folder("figures")
     if folder is None:
         return None
     found = user_store.fetch(folder, figure_key(figure), _SUFFIXES, MAX_FIGURE_BYTES)
@@ -172,7 +168,7 @@ def drawn_figure(figure: Figure, need_pdf: bool = True) -> dict[str, bytes]:
     if not need_pdf and shutil.which("rsvg-convert"):  # for the cache entry: not needed
         with suppress(BuildError):
             drawn = {"pdf": svg_to_pdf(drawn["svg"]), **drawn}
-    folder = _figure_cache()
+    folder = user_store.folder("figures")
     if folder is not None and "pdf" in drawn:
         user_store.keep(folder, figure_key(figure), drawn, MAX_CACHED_FIGURES)
     return drawn
@@ -190,20 +186,25 @@ def _start_worker(parent: int) -> None:
 
 
 class FigurePool:
-    """Worker processes for figures, forked at once so that they import matplotlib while
-    the parent writes the LaTeX and the pages. Create it before any other thread exists
-    (forking a process that has running threads can deadlock) and close() it when done."""
+    """Worker processes for figures, forked at the first figure that is in no cache, so
+    that they import matplotlib while the parent writes the LaTeX and the pages; a build
+    whose figures are all cached forks none. Forking a process that has running threads
+    can deadlock: the build starts none. close() it when done."""
 
     def __init__(self, workers: int):
-        self.executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"),
-                                            initializer=_start_worker, initargs=(os.getpid(),))
-        self.executor.submit(int)  # the fork context starts every worker on the first task
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
 
     def submit(self, figure: Figure, need_pdf: bool = True) -> Future:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("fork"), initializer=_start_worker,
+                initargs=(os.getpid(),))
         return self.executor.submit(drawn_figure, figure, need_pdf)
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class FigureBatch:

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from . import user_store
-from .cache import sha256_bytes, user_cache
+from .cache import sha256_bytes
 
 FORMAT_NAME = "answerkey-preamble"  # the private copy, <document folder>/answerkey-preamble.fmt
 MAX_FORMAT_BYTES = 64 << 20  # a real one is ~7 MB; anything far larger is not ours
@@ -54,11 +54,11 @@ def tex_identity() -> str:
     try:
         found = subprocess.run(["kpsewhich", "-engine=pdftex", "pdflatex.fmt"], text=True,
                                capture_output=True, timeout=30).stdout.strip()
-        files = [os.path.realpath(shutil.which("pdflatex") or "pdflatex"), found]
-        stats = [os.stat(f) for f in files]
     except (OSError, subprocess.SubprocessError):
         return ""
-    return "\n".join(f"{f}:{s.st_size}:{s.st_mtime_ns}" for f, s in zip(files, stats))
+    ids = [user_store.file_identity(f) for f in (
+        os.path.realpath(shutil.which("pdflatex") or "pdflatex"), found)]
+    return "" if None in ids else "\n".join(ids)
 
 
 def format_for(preamble: str, folder: Path, earlier: Path | None = None) -> Path | None:
@@ -73,10 +73,7 @@ def format_for(preamble: str, folder: Path, earlier: Path | None = None) -> Path
     if not identity:
         return None
     key = sha256_bytes(f"{identity}\n{preamble}".encode())[:24]
-    try:
-        cache = user_cache("formats")
-    except (OSError, RuntimeError):  # no home folder, or a relative path and no cwd
-        cache = None
+    cache = user_store.folder("formats")
     if cache is not None:
         data = _cached_format(cache, key)
         if data is not None:

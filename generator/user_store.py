@@ -17,10 +17,29 @@ import re
 import secrets
 from pathlib import Path
 
-from .cache import sha256_bytes
+from .cache import sha256_bytes, user_cache
 from .safeio import pid_alive, read_or_none
 
 _TEMP = re.compile(r"\..+\.(\d+)-[0-9a-f]{8}")  # the temporary names write_new uses
+
+
+def folder(name: str) -> Path | None:
+    """The user cache's folder `name` (cache.user_cache), or None when there is none: no
+    home folder, or a relative $ANSWERKEY_CACHE and no current folder."""
+    try:
+        return user_cache(name)
+    except (OSError, RuntimeError):
+        return None
+
+
+def file_identity(path) -> str | None:
+    """"path:size:mtime" of a file, what a cached thing made with it depends on (a new
+    version of a program or a package changes it); None when there is no such file."""
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def fetch(folder: Path, key: str, suffixes: tuple[str, ...], limit: int) -> list[bytes] | None:

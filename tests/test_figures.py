@@ -102,12 +102,8 @@ def _poppler(pdf: bytes, dpi: int) -> np.ndarray:
 
 def _agg(figure, dpi: int) -> np.ndarray:
     """matplotlib's own raster of the figure, laid out as render_figure lays it out."""
-    fig = plots._matplotlib()(figure.width, figure.height)
-    figure.draw(fig)
-    fig.get_layout_engine().execute(fig)
-    fig.set_layout_engine("none")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    plots.laid_out(figure).savefig(buf, format="png", dpi=dpi)
     return _gray(buf.getvalue())
 
 
