@@ -59,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     with_outputs(b)
     with_set(b)
     b.add_argument("--watch", action="store_true",
-                   help="build, then rebuild whenever a spec or a file beside it changes "
-                        "(errors are printed and the watch goes on; Ctrl-C stops)")
+                   help="build, then rebuild whenever a spec, a file beside it or one of "
+                        "its course folder changes (errors are printed and the watch goes on; "
+                        "Ctrl-C stops)")
     s = sub.add_parser("solve", help="print the answers JSON of a spec (no rendering, no TeX)")
     s.add_argument("spec", metavar="SPEC")
     with_set(s)

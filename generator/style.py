@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from .cache import MAX_STYLE_FILE_BYTES, file_hash_or_blank, input_digest, sha256_bytes
+from .cache import MAX_STYLE_FILE_BYTES, input_digest, sha256_bytes
 from .course_macros import read_preamble
 from .errors import Location, Problem
 from .i18n import LANGUAGES
@@ -166,32 +166,42 @@ def resolve(data: dict, ctx: Ctx, source: str) -> Style:
     inputs: dict[str, str] = {}
     project, given = None, {}
     for place in project_places(spec_folder):
-        inputs[str(place)] = file_hash_or_blank(str(place))
+        inputs[str(place)] = ""  # none there: one that appears changes the key
         if os.path.lexists(place):
             project = place
-            given = _project_values(place, ctx)
+            given = _project_values(place, ctx, inputs)
             break
     course = project.parent if project is not None else spec_folder
     spec_loc = Loc(("style",), "style")
     raw = data.get("style", {}) if isinstance(data, dict) else {}
     values = Record(STYLE_FIELDS)(raw, spec_loc, ctx) if "style" in data else {}
     if isinstance(values, dict):
-        if values.get("language") is not None and "language" in data:
-            ctx.error(spec_loc.key("language"), "the language is given twice (also at the top "
-                      "level): keep one")
-        if "language" in data and data["language"] in LANGUAGES:
-            values["language"] = data["language"]
+        top = data.get("language")
+        _with_language(values, top if top in LANGUAGES else None, ctx, spec_loc.key("language"))
         given |= {k: _Named(v, ctx, spec_loc.key(k), spec_folder) for k, v in values.items()
                   if v is not None}
     style = _files(given, course, inputs)
     return _with_class_checked(style, given.get("documentclass"))
 
 
-def _project_values(place: Path, ctx: Ctx) -> dict[str, _Named]:
-    """The validated style keys of a project file (its top-level `language` included)."""
+def _with_language(style: dict, top: str | None, ctx: Ctx, loc: Loc) -> None:
+    """The top-level `language` (of the spec or the project file) into its style keys; given
+    in both places, a problem at `loc`."""
+    if top is None:
+        return
+    if style.get("language") is not None:
+        ctx.error(loc, "the language is given twice (also at the top level): keep one")
+    style["language"] = top
+
+
+def _project_values(place: Path, ctx: Ctx, inputs: dict[str, str]) -> dict[str, _Named]:
+    """The validated style keys of a project file (its top-level `language` included); the
+    hash of the bytes read goes to `inputs` (so a save meanwhile cannot pass for them)."""
     shown = _shown(place)
     try:
-        text = read_regular(place, LIMITS["project"]).decode("utf-8")
+        raw = read_regular(place, LIMITS["project"])
+        inputs[str(place)] = sha256_bytes(raw)
+        text = raw.decode("utf-8")
     except (Refused, UnicodeDecodeError) as exc:
         ctx.problems.append(Problem(Location(shown), f"cannot read the project file: {exc}"))
         return {}
@@ -202,11 +212,7 @@ def _project_values(place: Path, ctx: Ctx) -> dict[str, _Named]:
     if checked is INVALID:
         return {}
     style = dict(checked["style"] or {})
-    if checked["language"] is not None:
-        if style.get("language") is not None:
-            own.error(Loc(("style", "language"), "style.language"), "the language is given "
-                      "twice (also at the top level): keep one")
-        style["language"] = checked["language"]
+    _with_language(style, checked["language"], own, Loc(("style", "language"), "style.language"))
     return {k: _Named(v, own, Loc(("style", k), f"style.{k}"), place.parent)
             for k, v in style.items() if v is not None}
 

@@ -147,7 +147,7 @@ def answerkey(user, *args, check=True) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def examples(user) -> Path:
-    """The installed package's example specs, as importlib.resources finds them."""
+    """The installed package's example specs, where generator.EXAMPLES finds them."""
     found = run(user.python, "-c", "import generator; print(generator.EXAMPLES)",
                 cwd=user.course, env=user.env)
     return Path(found.stdout.strip())
