@@ -62,7 +62,6 @@ class Rich:
 
 
 INLINE = (Text, Math, Strong, Emph, Code, Rich)
-Inline = Text | Math | Strong | Emph | Code | Rich
 
 # -- block nodes ------------------------------------------------------------------------------
 
@@ -161,7 +160,6 @@ class RichBlock:
 
 
 BLOCK = (Para, Heading, Equations, Table, Items, Figure, RichBlock)
-Block = Para | Heading | Equations | Table | Items | Figure | RichBlock
 
 # -- building helpers -------------------------------------------------------------------------
 

@@ -167,7 +167,8 @@ def check(params, loc, ctx) -> None:
                       f"kernels[0] is {'×'.join(map(str, first))}: all filters have one shape")
     if params["bias"] is not None and len(params["bias"]) != len(kernels):
         fits = False
-        ctx.error(loc.key("bias"), f"has {len(params['bias'])} entries, but there "
+        given = len(params["bias"])
+        ctx.error(loc.key("bias"), f"has {given} entr{'y' if given == 1 else 'ies'}, but there "
                   f"{'are' if len(kernels) > 1 else 'is'} {len(kernels)} filter"
                   f"{'s' * (len(kernels) > 1)}: one bias per filter")
     if not fits:

@@ -177,7 +177,7 @@ def answer(q) -> list:
             _("The sums of all the entries hold {products} products, more than the key writes "
               "out (at most {most}): the first entry of each filter is worked out, the others "
               "are computed the same way (the output maps below give them all)."),
-            products=Math(str(w.products)), most=thousands(MAX_WRITTEN)), role="note"))
+            products=thousands(w.products), most=thousands(MAX_WRITTEN)), role="note"))
     for f, fw in enumerate(w.filter_work):
         out.append(heading(_("Filter {f}").format(f=f) if w.filters > 1
                            else _("Output entries")))
