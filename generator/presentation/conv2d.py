@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..doc import Math, align, equation, heading, para
 from ..i18n import _, ngettext
 from ..kinds.conv2d import MAX_WRITTEN
-from .layer_formula import shape
+from .layer_formula import filled_in, shape
 from .words import listing, sentence, thousands
 
 
@@ -112,9 +112,7 @@ def _size(name: str, dim, sub: str) -> list:
     """The output size along one dimension: the rule, then the rule filled in."""
     return [(f"{name}'", rf"= \left\lfloor \frac{{{name} + 2p_{sub} - d_{sub}(k_{sub} - 1) - 1}}"
                          rf"{{s_{sub}}} \right\rfloor + 1"),
-            ("", rf"= \left\lfloor \frac{{{dim.i} + 2 \cdot {dim.p} - {dim.d} \cdot ({dim.k} - 1)"
-                 rf" - 1}}{{{dim.s}}} \right\rfloor + 1 = \left\lfloor \frac{{{dim.numerator}}}"
-                 rf"{{{dim.s}}} \right\rfloor + 1 = {dim.out}")]
+            ("", "= " + filled_in(dim))]
 
 
 def _uncovered(dim, sub: str) -> list:

@@ -1,5 +1,5 @@
-"""What cnn_shapes and conv_design both show: a C × H × W shape and a layer's output-size
-formula filled in (numeric.layers.SizeFormula)."""
+"""What cnn_shapes, conv_design and conv2d show alike: a C × H × W shape and a layer's
+output-size formula filled in (numeric.layers.SizeFormula)."""
 
 from __future__ import annotations
 
