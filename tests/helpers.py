@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from generator import doc
+
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERKEY = Path(sys.executable).parent / "answerkey"
 
@@ -85,3 +87,22 @@ def expressions():
             st.tuples(funcs, inner).map(lambda t: f"{t[0]}({t[1]})"),
             inner.map(lambda e: f"-{e}")),
         max_leaves=8)
+
+
+def doc_texts(blocks) -> list[str]:
+    """The words of a document tree (generator/doc.py): every Text node, in order, also
+    in captions, list items and table cells."""
+    out = []
+    for node in blocks:
+        if isinstance(node, doc.Text):
+            out.append(node.text)
+        elif isinstance(node, (doc.Para, doc.Heading, doc.Strong, doc.Emph)):
+            out += doc_texts(node.children)
+        elif isinstance(node, doc.Figure):
+            out += doc_texts(node.caption)
+        elif isinstance(node, doc.Items):
+            out += [t for entry in node.items for t in doc_texts(entry)]
+        elif isinstance(node, doc.Table):
+            out += [t for r in node.head + node.body for c in r.cells
+                    for t in doc_texts(c.children)]
+    return out

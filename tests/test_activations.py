@@ -228,3 +228,20 @@ def test_an_overflowing_exponential_shows_the_gap_alone():
     gaps = [doc.text_of(r.cells[2].children) for r in table.body]
     assert gaps[0].startswith(r"\frac{1}{1 + e^{10}} = \frac{1}{1 + ")  # e^10 is shown
     assert gaps[1] == r"\mathbf{0}"  # e^(10^7) is not a number a page can show
+
+
+_ends = st.floats(-50, 50, allow_nan=False).filter(lambda v: v != 0)
+
+
+@given(_ends, _ends, st.lists(st.floats(-50, 50, allow_nan=False) | st.sampled_from(
+    [0.0, -0.0]), max_size=8))
+def test_the_grid_union_is_numpys(lo, hi, samples):
+    """activations.union stands in for np.union1d (whose numpy.ma import costs start-up):
+    the same values on check_grid's points and any samples; of 0.0 and -0.0 it keeps the
+    grid's 0.0 (np.union1d's pick between them depends on its sort)."""
+    grid = activations.check_grid(min(lo, hi), max(lo, hi))
+    assert 0.0 in grid and (np.diff(grid) > 0).all()  # (0 was missing from [-0.01, 19])
+    assert grid[0] == min(lo, hi, 0) and grid[-1] == max(lo, hi, 0)
+    ours, numpys = activations.union(grid, samples), np.union1d(grid, samples)
+    assert len(ours) == len(numpys) and (ours == numpys).all()
+    assert not np.signbit(ours[ours == 0]).any()

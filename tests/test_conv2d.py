@@ -15,7 +15,7 @@ from generator.kinds.base import Solution
 from generator.presentation import conv2d as present
 from generator.render import QuestionView
 from generator.writers import HtmlWriter, LatexWriter
-from helpers import ROOT, params_of, pdf_text, run_cli, spec_problems
+from helpers import ROOT, doc_texts, params_of, pdf_text, run_cli, spec_problems
 
 NINE = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
 
@@ -262,17 +262,6 @@ def _view(params, solution) -> QuestionView:
                         solution.work, [], 3)
 
 
-def _texts(nodes) -> list:
-    """Every Text node of a document tree, in order."""
-    out = []
-    for node in nodes:
-        if isinstance(node, doc.Text):
-            out.append(node.text)
-        elif isinstance(node, (doc.Para, doc.Heading, doc.Strong, doc.Emph)):
-            out += _texts(node.children)
-    return out
-
-
 @pytest.mark.parametrize("body", [
     "input: [[1, 2, 3], [4, 5, 6], [7, 8, 9]]\nkernels: [[[1, 0], [0, -1]]]\npadding: [0, 1]",
     "input: [[[1, 2], [3, 4]], [[0, 1], [1, 0]]]\nkernels: [[[[1, 1], [1, 1]], [[2, 0], [0, 2]]],"
@@ -283,7 +272,7 @@ def test_both_writers_show_the_same_words(body):
     q = _view(params, s)
     for blocks in (present.statement(q), present.answer(q)):
         tex, html = LatexWriter().write(blocks), HtmlWriter().write(blocks)
-        for t in _texts(blocks):
+        for t in doc_texts(blocks):
             assert latex_escape(t) in tex and str(html_escape(t)) in html, t
     words = " ".join(doc.text_of(b.children) for b in present.statement(q) + present.answer(q)
                      if isinstance(b, (doc.Para, doc.Heading)))

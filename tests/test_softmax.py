@@ -17,7 +17,7 @@ from generator.kinds.base import Solution
 from generator.presentation import softmax as presentation
 from generator.render import QuestionView
 from generator.writers import HtmlWriter, LatexWriter
-from helpers import params_of, spec_problems
+from helpers import doc_texts, params_of, spec_problems
 
 REFERENCE = """
 title: t
@@ -234,23 +234,6 @@ def present(x, **given):
     return presentation.statement(view), presentation.answer(view)
 
 
-def texts(blocks) -> list[str]:
-    """Every Text node of a tree, in order."""
-    out = []
-    for node in blocks:
-        if isinstance(node, doc.Text):
-            out.append(node.text)
-        elif isinstance(node, (doc.Para, doc.Heading, doc.Strong, doc.Emph)):
-            out += texts(node.children)
-        elif isinstance(node, doc.Figure):
-            out += texts(node.caption)
-        elif isinstance(node, doc.Items):
-            out += [t for entry in node.items for t in texts(entry)]
-        elif isinstance(node, doc.Table):
-            out += [t for r in node.head + node.body for c in r.cells for t in texts(c.children)]
-    return out
-
-
 def words(blocks) -> list[str]:
     """Each paragraph, heading, list item and caption as its words (math as its source)."""
     out = []
@@ -284,7 +267,7 @@ def test_both_writers_show_every_word(case):
     x, given = CASES[case]
     for blocks in present(x, **given):
         tex, page = LatexWriter().write(blocks), HtmlWriter().write(blocks)  # MathML checked
-        for text in texts(blocks):
+        for text in doc_texts(blocks):
             assert latex_escape(text) in tex and str(html_escape(text)) in page, (case, text)
 
 

@@ -127,7 +127,8 @@ def heaviside(x):
 def check_grid(lo: float, hi: float) -> np.ndarray:
     """GRID_POINTS + 1 points covering [lo, hi] and 0, with 0 itself a grid point."""
     a, b = min(lo, 0.0), max(hi, 0.0)
-    neg = round(GRID_POINTS * -a / (b - a))
+    neg = round(GRID_POINTS * -a / (b - a))  # intervals left of 0, at least one a side
+    neg = min(max(neg, 1 if a < 0 else 0), GRID_POINTS - 1 if b > 0 else GRID_POINTS)
     return np.concatenate([np.linspace(a, 0.0, neg + 1), np.linspace(0.0, b, GRID_POINTS - neg
                                                                      + 1)[1:]])
 
