@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..numeric.ad_ops import FUNCTIONS
 from ..numeric.expr import ExprError, parse
 from ..schema import INVALID, Bool, Field, Identifier, ListOf, MapOf, Number, Str, Validator
 
@@ -47,12 +48,12 @@ class Seeds(Validator):
 
 FIELDS = {
     "function": Field(Function(max_len=5000, multiline=False), required=True,
-                      doc="the expression: + − * / ^, numbers, the variables of `at` and sin cos "
-                          "tan exp log sqrt tanh sigmoid abs"),
+                      doc="the expression: + − * / ^, numbers, the variables of `at` and "
+                          + " ".join(FUNCTIONS)),
     "at": Field(MapOf(VALUE, key=VARIABLE, max_len=26), required=True,
                 doc="the point: a value for every variable of the function, in trace order"),
-    "output": Field(VARIABLE, doc="the output's name (default: the first of f, g, h, F, G, H "
-                                  "that is not an input)"),
+    "output": Field(VARIABLE, doc=f"the output's name (default: the first of "
+                                  f"{', '.join(OUTPUT_NAMES)} that is not an input)"),
     "forward": Field(Seeds(), doc=f"the tangent seed {{variable: tangent}}, a list of up to "
                                   f"{MAX_SEEDS} seeds, or false for no forward table (default: "
                                   "1 on the first variable)"),
@@ -61,7 +62,7 @@ FIELDS = {
 
 
 def output_name(params: dict) -> str:
-    """The output's name: `output`, else the first of f, g, h, F, G, H no input is called,
+    """The output's name: `output`, else the first of OUTPUT_NAMES no input is called,
     else f_1, f_2, ..."""
     taken = set(params["at"])
     given = params.get("output")
