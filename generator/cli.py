@@ -97,14 +97,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _known_kinds(names: list[str], prefix: str = "") -> None:
     """A usage error naming the first unknown kind, with a close match and every kind."""
-    from .kinds import KINDS
-    from .schema import did_you_mean, show
+    from .kinds import KINDS, unknown_kind
 
     for name in names:
         if name not in KINDS:
-            raise SpecError([Problem.usage(
-                f"{prefix}unknown kind {show(name)}{did_you_mean(name, KINDS)}; the kinds are "
-                f"{', '.join(sorted(KINDS))}")])
+            raise SpecError([Problem.usage(prefix + unknown_kind(name))])
 
 
 def _formats(text: str) -> tuple[str, ...]:

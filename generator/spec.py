@@ -13,7 +13,7 @@ from typing import Any
 from . import constraints, placeholders, randomize, style
 from .errors import Location, Problem, SpecError
 from .i18n import LANGUAGES, _, ngettext
-from .kinds import KINDS
+from .kinds import KINDS, unknown_kind
 from .math_vocabulary import course_macros_active
 from .safeio import Refused, read_regular
 from .schema import (
@@ -284,8 +284,9 @@ class _RawList(Validator):
             return self.wrong_type(value, loc, ctx)
         if not value:
             return ctx.error(loc, "must list at least one question")
-        if len(value) > 200:
-            return ctx.error(loc, f"has {len(value)} questions; at most 200 are allowed")
+        most = TOP_FIELDS["questions"].validator.max_len  # the schema's maxItems too
+        if len(value) > most:
+            return ctx.error(loc, f"has {len(value)} questions; at most {most} are allowed")
         return value
 
 
@@ -318,9 +319,8 @@ def _question(raw, i, seen, seed, key: str, decimals, ctx) -> Question | None:
         if "kind" not in raw:
             ctx.error(loc, "missing required key 'kind'")
         else:
-            hint = did_you_mean(kind_name, KINDS) if isinstance(kind_name, str) else ""
-            ctx.error(loc.key("kind"), f"unknown kind {show(kind_name)}{hint}; the kinds are "
-                      f"{', '.join(sorted(KINDS))} (`answerkey kinds` describes them)")
+            ctx.error(loc.key("kind"), unknown_kind(kind_name) + " (`answerkey kinds` "
+                      "describes them)")
         return None
     fields = QUESTION_FIELDS | kind.FIELDS
     qid_for_draw = qid if isinstance(qid, str) else str(i)

@@ -66,3 +66,12 @@ class _Kinds(Mapping):
 
 KINDS = _Kinds()
 PLOTTING = frozenset(e.name for e in _REGISTRY if e.plots)
+
+
+def unknown_kind(name: object) -> str:
+    """Why `name` is no kind: "unknown kind 'softmx'; did you mean 'softmax'?; the kinds are
+    ..." (one wording for the spec's problems and the commands' usage errors)."""
+    from ..schema import did_you_mean, show
+
+    hint = did_you_mean(name, KINDS) if isinstance(name, str) else ""
+    return f"unknown kind {show(name)}{hint}; the kinds are {', '.join(sorted(KINDS))}"
