@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
         def once() -> None:
             _build(specs, Path(args.output), formats, args.set, forced.pop() if forced else False)
 
-        return watch(specs, Path(args.output), once)
+        return watch(specs, Path(args.output), once, lambda exc: report(exc, args.debug))
     if args.command == "variants":
         from .variants import make_variants
 
@@ -274,32 +274,36 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt()
 
 
+def report(exc: AnswerkeyError | OSError, debug: bool = False) -> int:
+    """Print an error of the input or the environment as every command does (`build`, a
+    watch's rebuild); its exit code."""
+    if isinstance(exc, SpecError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        code = EXIT_INPUT
+    elif isinstance(exc, AnswerkeyError):
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        code = exc.exit_code
+    else:  # the environment (a full disk, a closed stream), not a bug
+        from .outdir import environment_error
+
+        print(f"error: {environment_error(exc, 'cannot go on')}", file=sys.stderr, flush=True)
+        code = EXIT_BUILD
+    if debug:
+        traceback.print_exception(exc)
+    return code
+
+
 def _main(args: argparse.Namespace) -> int:
     try:
         return run(args)
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        if args.debug:
-            traceback.print_exc()
-        return EXIT_INPUT
-    except AnswerkeyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        if args.debug:
-            traceback.print_exc()
-        return exc.exit_code
+    except (AnswerkeyError, OSError) as exc:
+        return report(exc, args.debug)
     except KeyboardInterrupt as exc:
         detail = f" ({exc})" if str(exc) else ""
         with contextlib.suppress(OSError, ValueError):  # after a hangup the terminal is gone
             print(f"interrupted{detail}: no output is half-written", file=sys.stderr)
         return 130
-    except OSError as exc:  # the environment (a full disk, a closed stream), not a bug
-        from .outdir import environment_error
-
-        print(f"error: {environment_error(exc, 'cannot go on')}", file=sys.stderr)
-        if args.debug:
-            traceback.print_exc()
-        return EXIT_BUILD
     except Exception as exc:  # a bug in answerkey, not in the user's input
         if args.debug:
             traceback.print_exc()

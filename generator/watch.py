@@ -32,22 +32,24 @@ def _relevant(path: Path, output: Path, roots: list[Path]) -> bool:
 
 
 def watch(specs: Iterable[str], output: Path, build_once: Callable[[], object],
-          log: Callable[[str], None] | None = None, stop=None) -> int:
+          report: Callable[[Exception], int], log: Callable[[str], None] | None = None,
+          stop=None) -> int:
     """Run build_once now and after every relevant change, until interrupted (KeyboardInterrupt
-    propagates: the CLI prints its line and exits 130). `stop` (a threading.Event) ends the
-    watch too, for tests."""
+    propagates: the CLI prints its line and exits 130); a build's error goes to `report`
+    (cli.report: printed as `build` prints it, with its exit code). `stop` (a
+    threading.Event) ends the watch too, for tests."""
     from watchfiles import watch as changes  # imported only when watching
 
     log = log or (lambda line: print(line, flush=True))
     roots = watched_folders(specs)
     output = output.resolve()
-    _attempt(build_once, log)
+    _attempt(build_once, report, log)
     log(f"watching {', '.join(str(r) for r in roots)} for changes (Ctrl-C stops)")
     for batch in changes(*roots, stop_event=stop, debounce=300, step=50,
                          watch_filter=lambda _, p: _relevant(Path(p), output, roots)):
         changed = sorted({Path(p).name for _, p in batch})
         log(f"{time.strftime('%H:%M:%S')} changed: {', '.join(changed)}")
-        _attempt(build_once, log)
+        _attempt(build_once, report, log)
     return 0
 
 
@@ -67,18 +69,14 @@ def watched_folders(specs: Iterable[str]) -> list[Path]:
     return sorted(f for f in folders if not any(g in f.parents for g in folders))
 
 
-def _attempt(build_once: Callable[[], object], log: Callable[[str], None]) -> None:
-    """One build; its errors are printed on stderr as `build` prints them, never raised."""
+def _attempt(build_once: Callable[[], object], report: Callable[[Exception], int],
+             log: Callable[[str], None]) -> None:
+    """One build; its errors are reported, never raised."""
     try:
         build_once()
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr, flush=True)
-        log("not built: fix the spec and save it again")
     except (AnswerkeyError, OSError) as exc:
-        from .outdir import environment_error
-
-        reason = exc if isinstance(exc, AnswerkeyError) else environment_error(exc, "cannot go on")
-        print(f"error: {reason}", file=sys.stderr, flush=True)
-        log("not built: the previous output is kept")
+        spec_error = isinstance(exc, SpecError)
+        report(exc)
+        log("not built: fix the spec and save it again" if spec_error
+            else "not built: the previous output is kept")
     sys.stdout.flush()
