@@ -24,7 +24,6 @@ from itertools import zip_longest
 import yaml
 
 from .kinds import KINDS
-from .kinds.cnn_shapes import LAYER_FIELDS, Layer
 from .schema import Choice, Field, ListOf, MapOf, OneOf, Record, Validator
 
 
@@ -75,13 +74,15 @@ def yaml_text(value) -> str:
 def tagged(validator: Validator) -> tuple[str, dict] | None:
     """(tag key, {tag: fields}) for a mapping whose keys depend on one of its values (a
     cnn_shapes layer: its `type`); None for any other validator."""
-    return ("type", LAYER_FIELDS) if isinstance(validator, Layer) else None
+    variants = getattr(validator, "variants", None)
+    return (validator.tag, variants) if variants is not None else None
 
 
 def describe(validator: Validator) -> str:
     """The accepted values in words; a mapping's keys have rows of their own."""
     if isinstance(validator, ListOf) and tagged(validator.item):
-        return f"list of up to {validator.max_len} layers: {', '.join(LAYER_FIELDS)}"
+        return (f"list of up to {validator.max_len} layers: "
+                f"{', '.join(tagged(validator.item)[1])}")
     if isinstance(validator, ListOf) and type(validator.item) is Record:
         return f"list of up to {validator.max_len} mappings (keys below)"
     return "mapping (keys below)" if type(validator) is Record else validator.describe()

@@ -12,11 +12,8 @@ from __future__ import annotations
 import json
 
 from .kinds import KINDS
-from .kinds.autodiff_fields import MAX_SEEDS, SEED, Seeds
-from .kinds.cnn_shapes import ABOUT, About, Layer
 from .randomize import DECIMALS
-from .reference import tagged
-from .schema import Choice, Int, ListOf, Number, Record, Validator
+from .schema import Number, Record, Validator
 from .spec import QUESTION_FIELDS, TOP_FIELDS
 
 SCHEMA_ID = "https://answerkey.invalid/spec.schema.json"
@@ -62,7 +59,7 @@ def _question() -> dict:
 
 
 def _plain(validator: Validator) -> dict:
-    return _schema_of(validator, _plain)
+    return validator.json_schema(_plain)
 
 
 class _Definitions:
@@ -93,7 +90,7 @@ class _Definitions:
         """A question's value: as the validator takes it, or a random spec drawing one (the
         options of a choice and the ends of a range each checked as the value itself)."""
         plain = _plain(validator)
-        forms = [_schema_of(validator, self.random),
+        forms = [validator.json_schema(self.random),
                  _form("choice", {"type": "array", "minItems": 1, "items": plain})]
         bounds = _numeric(plain)
         if bounds is not None:
@@ -140,33 +137,3 @@ def _numeric(schema: dict) -> dict | None:
                 **{k: schema[k] for k in keys if k in schema}}
     found = (_numeric(branch) for branch in schema.get("anyOf", ()))
     return next((bounds for bounds in found if bounds is not None), None)
-
-
-def _schema_of(validator: Validator, sub) -> dict:
-    """The validator's own schema; the kinds' own validators are described here."""
-    custom = _CUSTOM.get(type(validator))
-    return custom(validator, sub) if custom else validator.json_schema(sub)
-
-
-def _layer(validator: Layer, sub) -> dict:
-    """A cnn_shapes layer: its `type`, then the keys of that type."""
-    tag, variants = tagged(validator)
-    return {"type": "object", "required": [tag],
-            "properties": {tag: sub(Choice(tuple(variants)))},
-            "allOf": [{"if": {"properties": {tag: {"const": name}}, "required": [tag]},
-                       "then": Record(fields).json_schema(sub)}
-                      for name, fields in variants.items()]}
-
-
-def _seeds(validator: Seeds, sub) -> dict:
-    """autodiff's `forward`: false, one seed, or a list of seeds."""
-    return {"anyOf": [{"const": False}, SEED.json_schema(sub),
-                      ListOf(SEED, max_len=MAX_SEEDS).json_schema(sub)]}
-
-
-def _about(validator: About, sub) -> dict:
-    """cnn_shapes' `about`: last, all or a layer number."""
-    return {"anyOf": [{"enum": list(ABOUT)}, Int(1, 100).json_schema(sub)]}
-
-
-_CUSTOM = {Layer: _layer, Seeds: _seeds, About: _about}

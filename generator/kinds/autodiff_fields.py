@@ -35,6 +35,7 @@ class Seeds(Validator):
     """`forward`: false (no forward table), one seed {variable: tangent}, or a list of seeds."""
 
     expects = "false, a seed {variable: tangent} or a list of seeds"
+    LIST = ListOf(SEED, max_len=MAX_SEEDS)
 
     def check(self, value, loc, ctx):
         if value is False:
@@ -42,8 +43,11 @@ class Seeds(Validator):
         if isinstance(value, dict):
             return SEED(value, loc, ctx)
         if isinstance(value, list):
-            return ListOf(SEED, max_len=MAX_SEEDS)(value, loc, ctx)
+            return self.LIST(value, loc, ctx)
         return self.wrong_type(value, loc, ctx)
+
+    def json_schema(self, sub) -> dict:
+        return {"anyOf": [{"const": False}, SEED.json_schema(sub), self.LIST.json_schema(sub)]}
 
 
 FIELDS = {

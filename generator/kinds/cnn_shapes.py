@@ -69,10 +69,22 @@ LAYER_FIELDS = {
 
 
 class Layer(Record):
-    """A layer mapping, validated by the fields of its `type`."""
+    """A layer mapping, validated by the fields of its `type` (`tag`); `variants` are the
+    fields of each type (the reference and the schema describe one table per type)."""
+
+    tag = "type"
+    variants = LAYER_FIELDS
 
     def __init__(self):
         super().__init__({})
+
+    def json_schema(self, sub) -> dict:
+        return {"type": "object", "required": [self.tag],
+                "properties": {self.tag: sub(Choice(tuple(self.variants)))},
+                "allOf": [{"if": {"properties": {self.tag: {"const": name}},
+                                  "required": [self.tag]},
+                           "then": Record(fields).json_schema(sub)}
+                          for name, fields in self.variants.items()]}
 
     def check(self, value, loc, ctx):
         if not isinstance(value, dict):
@@ -87,6 +99,7 @@ class About(Validator):
     """Which layer the questions are about: last, all, or a layer number (1 is the first)."""
 
     expects = "last, all or a layer number (1 is the first layer)"
+    NUMBER = Int(1, 100)
 
     def check(self, value, loc, ctx):
         if isinstance(value, str) and value not in ABOUT:
@@ -96,7 +109,10 @@ class About(Validator):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return self.wrong_type(value, loc, ctx)
-        return Int(1, 100)(value, loc, ctx)
+        return self.NUMBER(value, loc, ctx)
+
+    def json_schema(self, sub) -> dict:
+        return {"anyOf": [{"enum": list(ABOUT)}, self.NUMBER.json_schema(sub)]}
 
 
 ASK = ("output", "params")  # asked in this order
