@@ -87,9 +87,6 @@ class FilterWork:
 class Conv2dWork:
     """What the key shows of a 2-D convolution."""
 
-    channels: int
-    filters: int
-    kernel: tuple  # (k_h, k_w)
     flip: bool
     height: SizeFormula
     width: SizeFormula
@@ -104,6 +101,19 @@ class Conv2dWork:
     products: int  # in the sums of all entries
     written: bool  # every entry written out (else the first entry of each filter)
     filter_work: list  # of FilterWork
+
+    @property
+    def channels(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def filters(self) -> int:
+        return len(self.kernels)
+
+    @property
+    def kernel(self) -> tuple[int, int]:
+        """(k_h, k_w)"""
+        return self.height.k, self.width.k
 
 
 def _channels(value: list) -> list:
@@ -121,29 +131,45 @@ def _dims(params: dict) -> tuple[SizeFormula, SizeFormula]:
     return dims[0], dims[1]
 
 
-def _line_chunks(params: dict) -> list:
-    """One channel's kernel positions line by line, as the sums are laid out."""
+@dataclass(frozen=True)
+class _Sums:
+    """The sums of a convolution: their kernel positions line by line (as they are laid
+    out), and how many channels and filters they run over."""
+
+    height: SizeFormula
+    width: SizeFormula
+    chunks: list
+    channels: int
+    filters: int
+
+    @property
+    def products(self) -> int:
+        """Products in all the sums of all entries."""
+        return (self.filters * self.height.out * self.width.out * self.channels
+                * self.height.k * self.width.k)
+
+    @property
+    def lines(self) -> int:
+        """Lines of one written sum."""
+        return self.channels * len(self.chunks)
+
+
+def _sums(params: dict, height: SizeFormula, width: SizeFormula) -> _Sums:
     x = [v for m in _channels(params["input"]) for r in m for v in r]
     w = [v for k in params["kernels"] for m in _channels(k) for r in m for v in r]
-    height, width = _dims(params)
-    return layout.line_chunks(height.k, width.k, layout.products_per_line(x, w))
-
-
-def _sizes(params: dict) -> tuple[int, int, int, int]:
-    """(products in all sums, lines of one written sum, channels, filters)."""
-    c, f = len(_channels(params["input"])), len(params["kernels"])
-    height, width = _dims(params)
-    return (f * height.out * width.out * c * height.k * width.k,
-            c * len(_line_chunks(params)), c, f)
+    chunks = layout.line_chunks(height.k, width.k, layout.products_per_line(x, w))
+    return _Sums(height, width, chunks, len(_channels(params["input"])), len(params["kernels"]))
 
 
 def shown_lines(params: dict) -> int:
     """About how many lines the key shows (the spec's display budget): the matrices one row
     of numbers a line, and the lines of the written sums."""
-    products, lines, c, f = _sizes(params)
     height, width = _dims(params)
-    sums = (height.out * width.out if products <= MAX_WRITTEN else 1) * f * lines
-    return 20 + c * (height.i + height.i + 2 * height.p) + f * (c * height.k + height.out) + sums
+    sums = _sums(params, height, width)
+    c, f = sums.channels, sums.filters
+    written = (height.out * width.out if sums.products <= MAX_WRITTEN else 1) * f * sums.lines
+    return (20 + c * (height.i + height.i + 2 * height.p) + f * (c * height.k + height.out)
+            + written)
 
 
 def check(params, loc, ctx) -> None:
@@ -173,12 +199,12 @@ def check(params, loc, ctx) -> None:
                   f"{'s' * (len(kernels) > 1)}: one bias per filter")
     if not fits:
         return
-    for axis, dim in zip(("height", "width"), _dims(params)):
+    height, width = _dims(params)
+    for axis, dim in (("height", height), ("width", width)):
         problem = layer_problem("conv", dim.i, dim.k, dim.s, dim.p, dim.d, axis=axis)
         if problem:
             ctx.error(loc.key("kernels"), f"the kernel does not fit: {problem[1]}")
             return
-    height, width = _dims(params)
     padded = (height.i + 2 * height.p, width.i + 2 * width.p)
     if max(padded) > MAX_SIDE:
         at = "input" if max(height.i, width.i) > MAX_SIDE else "padding"
@@ -187,11 +213,11 @@ def check(params, loc, ctx) -> None:
                   f"{MAX_SIDE}×{MAX_SIDE}, because the key shows it as matrices (amsmath's "
                   f"bmatrix holds {MAX_SIDE} columns)")
         return
-    _, lines, c, _ = _sizes(params)
-    if lines > MAX_ENTRY_LINES:
-        ctx.error(loc, f"each output entry is a sum of {c * height.k * width.k} products, "
-                  f"about {lines} lines; at most {MAX_ENTRY_LINES} (a page): fewer channels "
-                  "or a smaller kernel")
+    sums = _sums(params, height, width)
+    if sums.lines > MAX_ENTRY_LINES:
+        ctx.error(loc, f"each output entry is a sum of {sums.channels * height.k * width.k} "
+                  f"products, about {sums.lines} lines; at most {MAX_ENTRY_LINES} (a page): "
+                  "fewer channels or a smaller kernel")
 
 
 def solve(params: dict) -> Solution:
@@ -200,8 +226,9 @@ def solve(params: dict) -> Solution:
     height, width = _dims(params)
     zeros = [[0] * (width.i + 2 * width.p)] * height.p
     padded = [zeros + [[0] * width.p + list(r) + [0] * width.p for r in m] + zeros for m in x]
-    products, _, c, f = _sizes(params)
-    written, chunks = products <= MAX_WRITTEN, _line_chunks(params)
+    sums = _sums(params, height, width)
+    c, products, chunks = sums.channels, sums.products, sums.chunks
+    written = products <= MAX_WRITTEN
     filters = []
     for n, kernel in enumerate(params["kernels"]):
         used = [[r[::-1] for r in m[::-1]] if flip else m for m in _channels(kernel)]
@@ -222,10 +249,11 @@ def solve(params: dict) -> Solution:
     kernels = [_channels(k) for k in params["kernels"]]
     shown_outputs = [np.round(fw.output, SHOWN_DECIMALS).tolist() for fw in filters]
     work = Conv2dWork(
-        c, f, (height.k, width.k), flip, height, width, x, kernels, padded,
+        flip, height, width, x, kernels, padded,
         layout.side_by_side(x), layout.kernel_rows(kernels), layout.side_by_side(padded),
         layout.side_by_side(shown_outputs), products, written, filters)
-    answers = {"output": [fw.output for fw in filters], "shape": [f, height.out, width.out],
+    answers = {"output": [fw.output for fw in filters],
+               "shape": [sums.filters, height.out, width.out],
                "padded_shape": [c, height.i + 2 * height.p, width.i + 2 * width.p]}
     return Solution(answers, work)
 
