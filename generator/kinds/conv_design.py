@@ -217,18 +217,6 @@ def _rank(solutions: list) -> list:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A configuration (k, s, p, d), its effective kernel k' and whether s divides exactly."""
-
-    k: int
-    s: int
-    p: int
-    d: int
-    span: int
-    exact: bool
-
-
-@dataclass(frozen=True)
 class DesignPart:
     """One part: the layer asked about and how it is answered."""
 
@@ -243,9 +231,9 @@ class DesignPart:
     undilated: bool  # d = 1 given
     channel_mismatch: bool  # a pool asked to change the number of channels: no configuration
     count: int  # configurations found (0 where the configuration is given)
-    listed: list  # of Candidate: the first TABLE_LIMIT by the pick rule
-    config: Candidate | None  # the answer: the picked or the given configuration
-    formula: SizeFormula | None  # the output size worked out with it
+    listed: list  # of SizeFormula: the first TABLE_LIMIT configurations by the pick rule
+    formula: SizeFormula | None  # the answer (the picked or the given configuration), its
+    # output size worked out
     weights: int  # of the layer answered (0 for a pool)
     biases: int
 
@@ -255,11 +243,6 @@ class DesignWork:
     """What the key shows of the design parts."""
 
     parts: list  # of DesignPart
-
-
-def _candidate(c: dict) -> Candidate:
-    """A configuration of the search as shown."""
-    return Candidate(c["k"], c["s"], c["p"], c["d"], effective_kernel(c["k"], c["d"]), c["exact"])
 
 
 def solve(params: dict) -> Solution:
@@ -275,25 +258,22 @@ def solve(params: dict) -> Solution:
             formula = size_formula(i, g["k"], g["s"], g["p"], g["d"])
             output = [c if part["layer"] == "pool" else part["filters"], formula.out, formula.out]
             answer, solutions = g, [g]
-            config = Candidate(**g, span=formula.span, exact=formula.exact)
         else:
             output = part["output"]
             mismatch = part["layer"] == "pool" and output[0] != c
             found = [] if mismatch else _rank(list(_candidates(i, output[1], part)))
             solutions = [{k: s[k] for k in "kspd"} for s in found]
             answer = solutions[0] if solutions else None
-            config = _candidate(found[0]) if found else None
-            formula = (size_formula(i, config.k, config.s, config.p, config.d) if config
-                       else None)
+            formula = size_formula(i, **answer) if answer else None
         parts.append({"label": label, "input": part["input"], "layer": part["layer"],
                       "output": output, "answer": answer, "solutions": solutions})
-        conv = part["layer"] == "conv" and config is not None
+        conv = part["layer"] == "conv" and formula is not None
         shown.append(DesignPart(
             label, part["layer"], part["input"], output, given, part["output"] is not None,
             part["non_overlapping"], part["bounds"].get("max_stride") is None,
             given.get("d") == 1, mismatch, len(found),
-            [_candidate(s) for s in found[:TABLE_LIMIT]], config, formula,
-            c * config.k ** 2 * output[0] if conv else 0, output[0] if conv else 0))
+            [size_formula(i, **s) for s in solutions[:TABLE_LIMIT]] if found else [],
+            formula, c * formula.k ** 2 * output[0] if conv else 0, output[0] if conv else 0))
     return Solution({"parts": parts}, DesignWork(shown))
 
 

@@ -106,11 +106,11 @@ def _part(P) -> list:
         return [title, para(given, " ", sentence(
             _("No configuration exists: pooling keeps the {c} channels, but the output has "
               "{out}."), c=str(P.input[0]), out=str(P.output[0])))]
-    if P.config is None:
+    if P.formula is None:
         return [title, para(given, " ", sentence(
             _("No configuration within the bounds maps {i} to {o} with the given values."),
             i=Math(f"i = {P.input[1]}"), o=Math(f"o = {P.output[1]}")))]
-    c = P.config
+    c = P.formula
     # Translators: added to "2 configurations within the bounds give o = 16" when not all of
     # them are shown.
     listed = (sentence(_(" (the first {n} by the rule are listed; answers.json has all)"),
@@ -138,7 +138,7 @@ def _summary(parts) -> Table:
     """Each part's input size, configuration and output size."""
     body = []
     for P in parts:
-        c = P.config
+        c = P.formula
         middle = ([str(c.p), str(c.d), str(c.k), str(c.s)] if c
                   else [cell(_("no configuration"), span=4, align="c")])
         body.append(row(P.label, str(P.input[1]), *middle, str(P.output[1])))
