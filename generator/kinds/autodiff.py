@@ -110,7 +110,7 @@ def solve(params: dict) -> Solution:
     n = len(params["at"])
     graph, rows, y = _trace(params)
     inputs = input_rows(params["at"])
-    value = rows[y - 1].value if y > 0 else inputs[y + n - 1].value
+    value = ad.output_value(rows, y, [x.value for x in inputs])
     vectors = seed_vectors(params)
     tangents = [ad.forward(rows, {x.k: v[x.name] for x in inputs}) for v in vectors]
     adjoint, steps = ad.reverse(rows, y, n)

@@ -102,6 +102,12 @@ def build(graph: Graph, variables: list[str], point: dict) -> tuple[list[Row], i
     return rows, y.k
 
 
+def output_value(rows: list[Row], y: int, inputs: list[float]) -> float:
+    """The value of y (trace index `y`, as build returns it): its row's, or an input's when
+    the function is an input itself (y <= 0; `inputs` in the variables' order)."""
+    return rows[y - 1].value if y > 0 else inputs[y + len(inputs) - 1]
+
+
 def forward(rows: list[Row], seed: dict[int, float], magnitude: bool = False) -> dict:
     """Tangents of every trace variable for the input tangents `seed` (trace index -> value).
 

@@ -44,7 +44,7 @@ def line(graph: Graph, at: dict[str, float], direction: dict[str, float]
             raise Unusable from None
         if branches(moved) != center:
             raise Unusable
-        return moved[y - 1].value if y > 0 else point[names[y + len(names) - 1]]
+        return ad.output_value(moved, y, [point[x] for x in names])
 
     return along
 
