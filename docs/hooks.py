@@ -31,9 +31,8 @@ from pathlib import Path
 import yaml
 from mkdocs.structure.files import File
 
-from generator import reference
+from generator import cli, reference
 from generator.answers import render_json
-from generator.cli import _parser
 from generator.kinds import KINDS
 from generator.rich_writers import to_html
 from generator.solve import load_specs, solve_spec
@@ -117,7 +116,7 @@ def on_page_markdown(markdown, page, config, files):
                 log.warning(f"docs/{src}: no <!-- answerkey:{part} --> directive")
     if src == "commands.md":
         named = {m[2] for m in DIRECTIVE.finditer(markdown) if m[1] == "options"}
-        for command in _commands():
+        for command in cli.commands():
             if command not in named:
                 log.warning(f"docs/commands.md: command '{command}' has no options table")
 
@@ -278,16 +277,11 @@ def _question_texts(source: str) -> dict[str, str]:
     return out
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(sub.choices)
-
-
 def _options(command: str | None) -> str:
     if command is None:
-        parser = _parser()
-    elif command in _commands():
-        parser = _commands()[command]
+        parser = cli.parser()
+    elif command in cli.commands():
+        parser = cli.commands()[command]
     else:
         raise LookupError(f"no command '{command}' in generator/cli.py")
     usage = parser.format_usage().strip()

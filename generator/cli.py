@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"answerkey: {printable(message)} ({hint} shows the usage)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="answerkey", description="Verified answer keys (PDF, HTML, JSON) from YAML specs.")
     parser.add_argument("--version", action="version", version=f"answerkey {__version__}")
@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     sub.add_parser("schema", help="print the JSON Schema of the spec format (for editors, CI)")
     return parser
+
+
+def commands() -> dict[str, argparse.ArgumentParser]:
+    """Each command's own parser, by name (the manual documents their options)."""
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
 
 
 def _known_kinds(names: list[str], prefix: str = "") -> None:
@@ -250,7 +256,7 @@ def _located_warnings(default):
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `answerkey` console script."""
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     # SIGTERM and SIGHUP (the terminal closed) unwind like Ctrl-C, so temporary folders are
     # removed and output stays intact; a hangup ignored from the start (nohup) stays ignored.
     global _main_pid

@@ -205,7 +205,6 @@ def question_views(spec, results) -> list[QuestionView]:
     ]
 
 
-@cache
 def presentation(kind: str):
     """The kind's presentation module, generator/presentation/KIND.py."""
     return import_module(f"{__package__}.presentation.{kind}")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import reference
-from generator.cli import _formats, _parser
+from generator import cli, reference
+from generator.cli import _formats
 from generator.errors import SpecError
 from generator.kinds import KINDS
 from generator.solve import check_specs
@@ -104,18 +104,13 @@ def test_every_kind_has_a_generated_page_with_all_its_fields(site):
 
 def test_every_command_has_its_options_table(site):
     commands = read_page(site / "commands.html").first_cells
-    for name, parser in _subcommands().items():
+    for name, parser in cli.commands().items():
         options = [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
         rows = commands.get(f"answerkey-{name}", [])
         assert len(rows) == len(options), name
         for action in options:
             shown = action.option_strings[-1] if action.option_strings else action.metavar
             assert any(shown in row for row in rows), (name, shown)
-
-
-def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(sub.choices)
 
 
 def quoted_command_lines(site: Path) -> list[tuple[str, str]]:
@@ -136,11 +131,11 @@ def problem_of(line: str) -> str | None:
     if ">" in words:
         words = words[:words.index(">")]
     placeholders = [w for w in words if PLACEHOLDER.fullmatch(w)]
-    commands = _subcommands()
+    commands = cli.commands()
     command = next((w for w in words if not w.startswith("-")), None)
     if command is not None and not PLACEHOLDER.fullmatch(command) and command not in commands:
         return f"no command '{command}'"
-    known = {o for a in _parser()._actions for o in a.option_strings}
+    known = {o for a in cli.parser()._actions for o in a.option_strings}
     if command in commands:
         known |= {o for a in commands[command]._actions for o in a.option_strings}
     for word in words:
@@ -151,7 +146,7 @@ def problem_of(line: str) -> str | None:
         return None  # a command named (`answerkey check`), or a line with placeholders
     with contextlib.redirect_stderr(io.StringIO()) as err:
         try:
-            args = _parser().parse_args(words)
+            args = cli.parser().parse_args(words)
         except SystemExit:
             return err.getvalue().strip()
     try:
@@ -166,7 +161,7 @@ def test_every_quoted_command_line_is_a_real_command(site):
     lines = quoted_command_lines(site)
     assert len(lines) > 40  # the tutorial, the commands page, the kind pages...
     seen = {line.split()[1] for _, line in lines if len(line.split()) > 1}
-    assert set(_subcommands()) <= seen  # every command is quoted somewhere
+    assert set(cli.commands()) <= seen  # every command is quoted somewhere
     problems = [f"{page}: {line}: {problem}" for page, line in lines
                 if (problem := problem_of(line))]
     assert problems == []

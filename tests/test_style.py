@@ -248,9 +248,7 @@ def test_override_shells_are_sandboxed(tmp_path, expression, refused):
         "question.tex.j2"
     body = f"line one\n\\VAR{{{expression}}}\n" if shell == "question.tex.j2" else \
         f"\\documentclass{{article}}\n\\VAR{{{expression}}}\n"
-    spec = course(tmp_path, "style:\n  templates: shells\n", files={f"shells/{shell}": body},
-                  questions=QUESTIONS.replace("\\R", "R").replace("\\pd{f}{x}", "f_x")
-                  .replace("\\argmax", "\\max"))
+    spec = course(tmp_path, "style:\n  templates: shells\n", files={f"shells/{shell}": body})
     with pytest.raises(SpecError) as caught:
         build(spec, tmp_path / "out", ("tex",))
     shown = str(spec.parent.parent / "shells" / shell)
